@@ -1,0 +1,53 @@
+# newsroom: `make run` serves the app with demo data on SQLite, `make test` runs lint and the suite.
+# PYTHON=/path/to/python3.12 overrides the interpreter search below.
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# First interpreter that actually runs and is >= 3.12 (pyenv shims that fail are skipped).
+PYTHON ?= $(shell sh bin/find-python)
+
+.PHONY: run test lint bench-accuracy bench-import bench-admin bench-api venv clean browser
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -n "$(PYTHON)" || { echo "newsroom needs Python 3.12 or newer; none found. Install one or set PYTHON=..." >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py import_articles samples/ --status published --verbosity 1 || true
+	$(BIN)/python manage.py ensure_admin
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+browser:
+	@sh bin/ensure-chromium
+
+test: $(STAMP) lint browser
+	$(BIN)/python -m pytest
+
+bench-accuracy: $(STAMP)
+	$(BIN)/python bench/ingest_accuracy.py ../shared/samples/pieces
+
+bench-import: $(STAMP)
+	$(BIN)/python bench/import_speed.py
+
+bench-admin: $(STAMP)
+	$(BIN)/python bench/admin_speed.py
+
+bench-api: $(STAMP)
+	$(BIN)/python bench/api_load.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-results

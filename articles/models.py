@@ -1,0 +1,421 @@
+"""The newsroom's data: where pieces come from, who wrote them, what they are about, and how each one arrived."""
+
+import hashlib
+import re
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+
+WORDS_PER_MINUTE = 230
+_WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
+_SPACE_RE = re.compile(r"\s+")
+_NON_WORD_RE = re.compile(r"[\W_]+")
+
+
+def collapse_spaces(text: str) -> str:
+    """Return `text` with every run of whitespace made one space and the ends trimmed."""
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def name_key(name: str) -> str:
+    """Return the identity of a person's or outlet's name: case, accents' composition and spacing ignored."""
+    return collapse_spaces(unicodedata.normalize("NFKC", name)).casefold()
+
+
+def count_words(text: str) -> int:
+    return len(_WORD_RE.findall(text))
+
+
+def content_fingerprint(body: str) -> str:
+    """Return the SHA-256 of the body reduced to its words, so the same story with other spacing, case or
+    punctuation has the same fingerprint. An empty body has no fingerprint."""
+    words = _NON_WORD_RE.sub(" ", unicodedata.normalize("NFKC", body).casefold()).strip()
+    if not words:
+        return ""
+    return hashlib.sha256(words.encode()).hexdigest()
+
+
+def unique_slug(text: str, max_length: int = 200) -> str:
+    return (slugify(text, allow_unicode=False)[:max_length].strip("-")) or "untitled"
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class SourceQuerySet(models.QuerySet):
+    def with_article_counts(self):
+        return self.annotate(article_count=models.Count("articles", distinct=True))
+
+
+class Source(TimestampedModel):
+    """An outlet, agency or aggregator that pieces come from ("The Frontier Post")."""
+
+    class Kind(models.TextChoices):
+        OUTLET = "outlet", "Outlet"
+        AGENCY = "agency", "News agency"
+        AGGREGATOR = "aggregator", "Aggregator"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    homepage_url = models.URLField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OUTLET)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="source_name_unique_ci")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = collapse_spaces(self.name)
+        if not self.slug:
+            self.slug = unique_slug(self.name)
+        super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude=None):
+        # Lower("name") is an expression Django cannot attribute to the form field; say it in words.
+        if Source.objects.exclude(pk=self.pk).filter(name__iexact=collapse_spaces(self.name)).exists():
+            raise ValidationError({"name": "A source with this name already exists."})
+        super().validate_constraints(exclude=exclude)
+
+
+class AuthorQuerySet(models.QuerySet):
+    def with_article_counts(self):
+        return self.annotate(article_count=models.Count("bylines__article", distinct=True))
+
+    def named(self, name: str):
+        return self.filter(name_key=name_key(name))
+
+
+class Author(TimestampedModel):
+    """A byline: a person, a desk ("Web Desk") or an agency ("APP"). One row per name, whatever its case or spacing."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        DESK = "desk", "Desk"
+        AGENCY = "agency", "Agency"
+
+    name = models.CharField(max_length=200)
+    name_key = models.CharField(max_length=200, unique=True, editable=False)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    bio = models.TextField(blank=True)
+
+    objects = AuthorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = collapse_spaces(self.name)
+        self.name_key = name_key(self.name)
+        if not self.slug:
+            self.slug = unique_slug(self.name)
+        super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude=None):
+        if Author.objects.exclude(pk=self.pk).named(self.name).exists():
+            raise ValidationError({"name": "An author with this name already exists."})
+        super().validate_constraints(exclude=exclude)
+
+
+class TopicQuerySet(models.QuerySet):
+    def with_article_counts(self):
+        return self.annotate(article_count=models.Count("articles", distinct=True))
+
+
+class Topic(TimestampedModel):
+    """An editor-managed subject, in a tree; `keywords` feed automatic topic suggestions."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    description = models.TextField(blank=True)
+    iptc_code = models.CharField(
+        "IPTC Media Topic code", max_length=20, blank=True, help_text="For example medtop:04000000."
+    )
+    keywords = models.JSONField(default=list, blank=True, help_text="Words that suggest this topic.")
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["iptc_code"], condition=~Q(iptc_code=""), name="topic_iptc_code_unique_when_set"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="topic_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": "A topic cannot sit below itself."})
+            ancestor = ancestor.parent
+
+    def descendant_ids(self) -> set[int]:
+        """Return the ids of this topic and every topic below it (one query per level of the tree)."""
+        found, frontier = {self.pk}, {self.pk}
+        while frontier:
+            frontier = set(Topic.objects.filter(parent__in=frontier).values_list("pk", flat=True)) - found
+            found |= frontier
+        return found
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, *, at=None):
+        """Return articles a reader may see: published, with a publication time that has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
+
+    def for_listing(self):
+        """Return articles with what a list shows (source, ordered authors) loaded in a constant number of queries."""
+        return self.select_related("source").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position"))
+        )
+
+    def search(self, query: str):
+        """Return the articles matching `query` in title, summary or body, best first, with `rank` annotated.
+
+        PostgreSQL uses the stored `search_vector` column and its GIN index; SQLite the FTS5 table
+        `articles_article_fts`. Both are created by migration 0002 and kept current by the database itself.
+        """
+        from articles.search import search_articles
+
+        return search_articles(self, query, vendor=connection.vendor)
+
+
+class Article(TimestampedModel):
+    """A piece of journalism: cleaned text, its workflow state, and who wrote it for which outlet."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=200)
+    summary = models.TextField(blank=True, help_text="The lede, shown in lists and feeds.")
+    body = models.TextField(
+        blank=True, help_text="Paragraphs separated by blank lines; subheadings as lines starting with '## '."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="A future time schedules the article: readers see it from then on."
+    )
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
+    topics = models.ManyToManyField(Topic, related_name="articles", blank=True)
+    tags = TaggableManager(blank=True)
+    language = models.CharField(max_length=12, default="en")
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    external_id = models.CharField(
+        max_length=500, blank=True, help_text="The piece's identity at its source (URL or GUID), where known."
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    imported_revision = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The revision the importer last wrote; a higher revision "
+        "means an editor changed the article since, and a re-import will not overwrite it.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["fingerprint", "word_count", "imported_revision"])
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        permissions = [("publish_article", "Can publish and unpublish articles")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "slug"], name="article_slug_unique_per_source"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(source__isnull=True), name="article_slug_unique_without_source"
+            ),
+            models.UniqueConstraint(
+                fields=["fingerprint"], condition=~Q(fingerprint=""), name="article_fingerprint_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
+                name="article_external_id_unique_per_source",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_published_at",
+                violation_error_message="A published article needs a publication date.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            models.Index(fields=["-updated_at", "-id"], name="article_updated"),
+            models.Index(fields=["language"], name="article_language"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived_fields()
+        if self.pk is not None:
+            self.revision = (self.revision or 0) + 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "word_count", "fingerprint", "revision", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:articles_article_change", args=[self.pk])
+
+    def refresh_derived_fields(self):
+        """Derive the row's own fields (slug, word count, fingerprint) from its text. Also used before bulk writes."""
+        self.title = collapse_spaces(self.title)
+        if not self.slug:
+            self.slug = unique_slug(self.title)
+        self.word_count = count_words(self.body)
+        self.fingerprint = content_fingerprint(self.body)
+
+    def clean(self):
+        fingerprint = content_fingerprint(self.body)
+        if fingerprint:
+            twin = Article.objects.exclude(pk=self.pk).filter(fingerprint=fingerprint).only("pk", "title").first()
+            if twin:
+                raise ValidationError(
+                    {
+                        "body": f"Another article already has exactly this text: “{twin.title}” "
+                        f"(#{twin.pk}). Mark this one as its duplicate instead."
+                    }
+                )
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.word_count / WORDS_PER_MINUTE)) if self.word_count else 0
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and (self.published_at > timezone.now())
+        )
+
+    @property
+    def edited_since_import(self) -> bool:
+        return self.imported_revision is not None and self.revision > self.imported_revision
+
+
+class Byline(models.Model):
+    """One author's place on one article's byline; `position` keeps the order the byline gave."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+    role = models.CharField(max_length=100, blank=True, help_text="For example 'Additional reporting'.")
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="byline_position_unique"),
+            models.UniqueConstraint(fields=["article", "author"], name="byline_author_once_per_article"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} ({self.position})"
+
+
+class ImportBatch(models.Model):
+    """One run of the importer (a command invocation, an API call, an admin upload)."""
+
+    class Channel(models.TextChoices):
+        COMMAND = "command", "Command"
+        API = "api", "API"
+        ADMIN = "admin", "Admin"
+        PYTHON = "python", "Python"
+
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.PYTHON)
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    initiated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    options = models.JSONField(default=dict, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self):
+        return f"Import {self.pk} ({self.channel}, {self.started_at:%Y-%m-%d %H:%M})"
+
+
+class ImportRecord(models.Model):
+    """One import attempt of one piece: exactly what arrived, what became of it, and every edit the cleaner made."""
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        UNCHANGED = "unchanged", "Unchanged"
+        DUPLICATE = "duplicate", "Duplicate"
+        CONFLICT = "conflict", "Conflict"
+        FAILED = "failed", "Failed"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_records"
+    )
+    origin = models.CharField(max_length=1000, help_text="A file path, 'stdin', 'api' or 'admin upload: name'.")
+    raw = models.BinaryField(help_text="The bytes exactly as they arrived.")
+    raw_sha256 = models.CharField(max_length=64, db_index=True)
+    raw_size = models.PositiveIntegerField(default=0)
+    encoding = models.CharField(max_length=40, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, db_index=True)
+    error = models.TextField(blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    edits = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.origin}: {self.outcome}"
+
+    @property
+    def raw_text(self) -> str:
+        """Return the raw bytes decoded as they were decoded at import (undecodable input shown with U+FFFD)."""
+        data = bytes(self.raw)
+        try:
+            return data.decode(self.encoding or "utf-8", errors="replace")
+        except LookupError:
+            return data.decode("utf-8", errors="replace")

@@ -1,0 +1,80 @@
+"""Full-text search over articles, on the database's own index.
+
+PostgreSQL: a generated, stored `search_vector` tsvector column (title weighted A, summary B, body C) with a GIN
+index; queries go through `websearch_to_tsquery`, ranked with `ts_rank_cd`.
+SQLite: an FTS5 table `articles_article_fts` with external content (the article table itself), kept in step by
+triggers; queries are ranked with `bm25` (title counts most).
+
+Both are created in migration 0002. Neither is a Django field: the ORM never writes them, the database maintains
+them, so bulk inserts and updates are indexed too.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVectorField
+from django.db.models import F, FloatField, TextField
+from django.db.models.expressions import RawSQL
+
+SEARCH_CONFIG = "english"
+_TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+HIGHLIGHT_START, HIGHLIGHT_STOP = "<mark>", "</mark>"
+
+
+def fts5_query(text: str) -> str:
+    """Return an FTS5 MATCH expression that finds rows containing every word of `text`.
+
+    Each word is quoted, so user input can never be read as FTS5 syntax (NEAR, column filters, quotes).
+    """
+    return " ".join(f'"{token}"' for token in _TOKEN_RE.findall(text))
+
+
+def search_articles(queryset, text: str, *, vendor: str):
+    """Filter `queryset` to the articles matching `text`, annotate `rank` (higher is better) and `snippet`."""
+    if not _TOKEN_RE.search(text or ""):
+        return queryset.none()
+    if vendor == "postgresql":
+        return _search_postgresql(queryset, text)
+    return _search_sqlite(queryset, text)
+
+
+def _search_postgresql(queryset, text):
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    vector = RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
+    return (
+        queryset.annotate(_search_vector=vector)
+        .filter(_search_vector=query)
+        .annotate(
+            rank=RawSQL(
+                'ts_rank_cd("articles_article"."search_vector", websearch_to_tsquery(%s::regconfig, %s))',
+                [SEARCH_CONFIG, text],
+                output_field=FloatField(),
+            ),
+            snippet=SearchHeadline(
+                F("summary"),
+                query,
+                config=SEARCH_CONFIG,
+                start_sel=HIGHLIGHT_START,
+                stop_sel=HIGHLIGHT_STOP,
+                max_words=30,
+                min_words=12,
+            ),
+        )
+    )
+
+
+def _search_sqlite(queryset, text):
+    match = fts5_query(text)
+    matching_ids = RawSQL("SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s", [match])
+    rank = RawSQL(
+        "SELECT -bm25(articles_article_fts, 10.0, 4.0, 1.0) FROM articles_article_fts "
+        "WHERE articles_article_fts MATCH %s AND rowid = articles_article.id",
+        [match],
+        output_field=FloatField(),
+    )
+    snippet = RawSQL(
+        "SELECT snippet(articles_article_fts, -1, %s, %s, '…', 24) FROM articles_article_fts "
+        "WHERE articles_article_fts MATCH %s AND rowid = articles_article.id",
+        [HIGHLIGHT_START, HIGHLIGHT_STOP, match],
+        output_field=TextField(),
+    )
+    return queryset.filter(id__in=matching_ids).annotate(rank=rank, snippet=snippet)
