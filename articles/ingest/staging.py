@@ -1,0 +1,72 @@
+"""Turn one raw piece into what the loader needs: decoded, parsed, cleaned and checked, or failed with a reason.
+
+Pure Python with no database access, so a batch can be staged in worker processes while the database writes.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from articles.ingest.decode import DecodeError, decode_bytes
+from articles.ingest.parse import ParsedPiece
+from articles.ingest.prepare import prepare_piece
+from articles.ingest.reading import RawPiece, too_large
+from articles.models import collapse_spaces, content_fingerprint, unique_slug
+
+
+@dataclass
+class StagedPiece:
+    """A piece ready to load; `error` set means it failed before reaching the database."""
+
+    raw: RawPiece
+    sha256: str
+    encoding: str = ""
+    parsed: ParsedPiece | None = None
+    error: str = ""
+    warnings: list[str] = field(default_factory=list)
+    source_name: str = ""
+    slug: str = ""
+    fingerprint: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def stage_piece(raw: RawPiece, *, clean: bool, max_bytes: int, source: str | None = None) -> StagedPiece:
+    """Decode, parse and clean `raw`; never raise for bad input, return a staged piece with `error` instead.
+
+    `source` names the outlet when the caller knows it better than the piece (it overrides the footer's).
+    """
+    staged = StagedPiece(raw=raw, sha256=hashlib.sha256(raw.data).hexdigest())
+    if raw.error:
+        staged.error = raw.error
+        return staged
+    if len(raw.data) > max_bytes:
+        staged.error = too_large(len(raw.data), max_bytes)
+        return staged
+    try:
+        decoded = decode_bytes(raw.data, max_bytes=max_bytes)
+    except DecodeError as error:
+        staged.error = str(error)
+        return staged
+    staged.encoding = decoded.encoding
+    try:
+        parsed = prepare_piece(decoded.text, clean=clean)
+    except Exception as error:
+        staged.error = f"The piece could not be parsed ({type(error).__name__}: {error})."
+        return staged
+    staged.parsed = parsed
+    staged.warnings = list(parsed.warnings)
+    if not parsed.body.strip():
+        staged.error = "The piece has a title but no body text."
+        return staged
+    if decoded.encoding not in ("utf-8", "ascii"):
+        staged.warnings.append(f"Decoded as {decoded.encoding}, not UTF-8.")
+    staged.source_name = collapse_spaces(source or parsed.source_name or "")
+    if source and parsed.source_name and source.casefold() != parsed.source_name.casefold():
+        staged.warnings.append(f"The piece names its source as “{parsed.source_name}”; imported under “{source}”.")
+    if not staged.source_name:
+        staged.warnings.append("The piece does not name its source; imported without one.")
+    staged.slug = unique_slug(parsed.title)
+    staged.fingerprint = content_fingerprint(parsed.body)
+    return staged

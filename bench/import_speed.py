@@ -1,0 +1,195 @@
+"""Import speed: the full pipeline against a naive per-piece ORM import of the same generated corpus.
+
+    python bench/import_speed.py [--n 10000] [--large 100000] [--skip-naive]
+
+Generates N distinct pieces in the seed's shape (titles, bylines, outlets, paragraph order and damage all vary)
+into a temporary folder, then, each in a fresh process and a fresh SQLite database:
+- the full pipeline (`articles.ingest.import_paths`: decode, parse, clean, dedup, batched writes, import records);
+- a naive baseline: per piece `get_or_create` the author and the source, `Article.objects.create`, `tags.add`;
+- with --large, the full pipeline again at that N, to show the cost stays linear and memory stays bounded.
+Prints pieces per second, peak resident memory and the ratio to the baseline.
+"""
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+OUTLETS = ["The Frontier Post", "Daily Courier", "Harbour Times", "Northern Ledger", "Steppe Review",
+           "Caspian Monitor", "The Evening Standard-Bearer", "River Valley News"]  # fmt: skip
+FIRST = ["Alena", "Marat", "Dana", "Oleg", "Aigerim", "Timur", "Sara", "Ilya", "Nadia", "Ruslan", "Zarina", "Pavel"]
+LAST = ["Kazakova", "Suleimenov", "Orlova", "Bekov", "Tokayeva", "Grashchenkov", "Ivanova", "Kuraev", "Abenova"]
+DESKS = ["Web Desk", "News Desk", "Monitoring Desk", "APP", "Reuters"]
+SUBJECTS = ["The ministry", "The committee", "A regional council", "The port authority", "Local farmers",
+            "The central bank", "Rail operators", "A group of economists", "The energy regulator",
+            "Exporters"]  # fmt: skip
+VERBS = ["announced", "questioned", "welcomed", "criticised", "postponed", "approved", "reviewed", "defended"]
+OBJECTS = ["a new transit corridor", "the revised grain tariffs", "plans for a pipeline", "the trade agreement",
+           "a digital services platform", "the border inspection rules", "the annual budget",
+           "a housing programme"]  # fmt: skip
+DETAILS = ["according to officials in the capital", "despite objections from the opposition",
+           "after months of negotiations", "in a statement published on Tuesday", "following a storm in March",
+           "as prices continued to rise", "with support from international partners",
+           "amid growing public debate"]  # fmt: skip
+QUOTES = ["“We will not risk our long-term interests,” an adviser said .",
+          "“The figures speak for themselves,” the minister explained.",
+          "Analysts expect more than 70 “% of cargo to use the new route.",
+          "“This is a pragmatic decision,” the deputy head of the administration , said in an interview."]  # fmt: skip
+TOPIC_WORDS = ["Trade", "Transit", "Energy", "Grain", "Budget", "Rail", "Housing", "Tariffs", "Ports", "Pipelines"]
+
+
+def damage(word: str, rng: random.Random) -> str:
+    """Break a long word with a stray hyphen, as syndication damage does."""
+    if len(word) < 6 or not word.isalpha():
+        return word
+    cut = rng.randint(2, len(word) - 3)
+    return word[:cut] + "-" + word[cut:]
+
+
+def sentence(rng: random.Random, serial: int) -> str:
+    words = f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(DETAILS)}".split()
+    if rng.random() < 0.15:
+        i = rng.randrange(len(words))
+        words[i] = damage(words[i], rng)
+    return " ".join(words) + f", case {serial}."
+
+
+def generate_piece(i: int, rng: random.Random) -> str:
+    title = f"{rng.choice(TOPIC_WORDS)} talks: {rng.choice(SUBJECTS).lower()} {rng.choice(VERBS)} plan {i}"
+    if rng.random() < 0.2:
+        byline = rng.choice(DESKS)
+    elif rng.random() < 0.2:
+        byline = f"{rng.choice(FIRST)} {rng.choice(LAST)} and {rng.choice(FIRST)} {rng.choice(LAST)}"
+    else:
+        byline = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    paragraphs = [" ".join(sentence(rng, i * 100 + p * 10 + s) for s in range(rng.randint(3, 5))) for p in range(8)]
+    paragraphs[rng.randrange(1, 8)] += " " + rng.choice(QUOTES)
+    rng.shuffle(paragraphs)
+    paragraphs.insert(4, f"{rng.choice(TOPIC_WORDS)} and the road ahead")
+    lines = [title, "", title, "", byline, "", paragraphs[0], title, *paragraphs[1:], "",
+             f"The post {title} appeared first on {rng.choice(OUTLETS)}."]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def generate_corpus(folder: Path, n: int, seed: int = 7) -> int:
+    rng = random.Random(seed)
+    total = 0
+    for i in range(n):
+        sub = folder / f"{i // 1000:04d}"
+        sub.mkdir(exist_ok=True)
+        data = generate_piece(i, rng).encode()
+        (sub / f"piece-{i:06d}.txt").write_bytes(data)
+        total += len(data)
+    return total
+
+
+# --- children: each measurement in its own process and database ------------------------------------------------
+
+
+def setup_django(database: Path) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    sys.path.insert(0, str(REPO))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def run_full(corpus: Path) -> dict:
+    from articles.ingest import ImportOptions, import_paths
+
+    started = time.perf_counter()
+    report = import_paths([str(corpus)], ImportOptions(batch_size=500))
+    seconds = time.perf_counter() - started
+    return {"pieces": report.total, "seconds": seconds, "counts": report.summary()}
+
+
+def run_naive(corpus: Path) -> dict:
+    import re
+
+    from articles.models import Article, Author, Source
+
+    footer = re.compile(r"^The post (.+) appeared first on (.+)\.$")
+    started = time.perf_counter()
+    count = 0
+    for path in sorted(corpus.rglob("*.txt")):
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        match = footer.match(lines[-1])
+        source, _ = Source.objects.get_or_create(name=match.group(2), defaults={"slug": f"s{count}"})
+        author, _ = Author.objects.get_or_create(name_key=lines[2].casefold(), defaults={"name": lines[2]})
+        article = Article.objects.create(title=lines[0], source=source, summary=lines[3], body="\n\n".join(lines[3:-1]))
+        article.bylines.create(author=author, position=0)
+        article.tags.add(lines[0].split()[0])
+        count += 1
+    return {"pieces": count, "seconds": time.perf_counter() - started}
+
+
+def child(mode: str, corpus: Path, database: Path) -> None:
+    setup_django(database)
+    result = run_full(corpus) if mode == "full" else run_naive(corpus)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def measure(mode: str, corpus: Path, workdir: Path) -> dict:
+    database = workdir / f"{mode}-{time.monotonic_ns()}.sqlite3"
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", mode, "--corpus", str(corpus), "--database", str(database)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    result["rate"] = result["pieces"] / result["seconds"]
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=10_000, help="Pieces in the main corpus (10,000).")
+    parser.add_argument("--large", type=int, default=0, help="Also import a corpus of this size (e.g. 100000).")
+    parser.add_argument("--skip-naive", action="store_true", help="Do not run the naive baseline.")
+    parser.add_argument("--child", choices=["full", "naive"], help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.corpus, args.database)
+        return
+
+    with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
+        workdir = Path(tmp)
+        corpus = workdir / "corpus"
+        corpus.mkdir()
+        size = generate_corpus(corpus, args.n)
+        print(f"corpus: {args.n:,} pieces, {size / 1e6:.1f} MB, mean {size / args.n / 1024:.1f} KB a piece")
+        full = measure("full", corpus, workdir)
+        print(f"full pipeline   N={args.n:>7,}: {full['rate']:8,.0f} pieces/s  ({full['seconds']:.1f} s), "
+              f"peak RSS {full['peak_rss_mb']:.0f} MB, outcomes {full['counts']}")  # fmt: skip
+        if not args.skip_naive:
+            naive = measure("naive", corpus, workdir)
+            print(f"naive baseline  N={args.n:>7,}: {naive['rate']:8,.0f} pieces/s  ({naive['seconds']:.1f} s), "
+                  f"peak RSS {naive['peak_rss_mb']:.0f} MB")  # fmt: skip
+            print(f"ratio full / naive: {full['rate'] / naive['rate']:.1f}x")
+        if args.large:
+            large = workdir / "large"
+            large.mkdir()
+            generate_corpus(large, args.large, seed=11)
+            big = measure("full", large, workdir)
+            print(f"full pipeline   N={args.large:>7,}: {big['rate']:8,.0f} pieces/s  ({big['seconds']:.1f} s), "
+                  f"peak RSS {big['peak_rss_mb']:.0f} MB")  # fmt: skip
+            print(f"rate at N={args.large:,} / rate at N={args.n:,}: {big['rate'] / full['rate']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
