@@ -1,0 +1,114 @@
+"""Turn the bytes of a piece into text, or say plainly why they cannot be read."""
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Legacy encodings tried, in order of preference, when the bytes are not UTF-8. Latin-1 decodes anything, so it
+# comes last and only wins when nothing reads better.
+LEGACY_ENCODINGS = ("cp1252", "cp1251", "koi8_r", "cp1250", "iso-8859-15", "latin-1")
+
+# Share of control characters above which a file is taken for binary rather than damaged text.
+MAX_CONTROL_SHARE = 0.01
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_C1_RE = re.compile(r"[\x80-\x9f]")
+_LETTER_RUN_RE = re.compile(r"[^\W\d_]+")
+_LINE_END_RE = re.compile(r"\r\n?")
+
+
+class DecodeError(ValueError):
+    """The bytes are not a readable text piece; the message says why in words an operator understands."""
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str
+
+
+def decode_bytes(data: bytes, *, max_bytes: int) -> DecodedText:
+    """Return the text of `data` and the encoding it was read with, line endings made `\\n`.
+
+    Strict UTF-8 (with or without a BOM) and UTF-16 with a BOM are taken as they are; anything else is read with
+    each legacy encoding and the reading that looks most like text is kept, because guessing from byte statistics
+    alone mistakes Western European text for other code pages. Raise `DecodeError` for input that is empty,
+    blank, too large, binary or unreadable.
+    """
+    size = len(data)
+    if size == 0:
+        raise DecodeError("The file is empty.")
+    if size > max_bytes:
+        raise DecodeError(f"The file is {size:,} bytes, over the limit of {max_bytes:,} bytes.")
+
+    text, encoding = _decode_with_bom(data)
+    if text is None:
+        if b"\x00" in data:
+            raise DecodeError("The file looks binary (it contains NUL bytes), not like a text piece.")
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = _best_legacy_reading(data)
+
+    text = _LINE_END_RE.sub("\n", text.removeprefix("\ufeff"))
+    if not text.strip():
+        raise DecodeError("The file holds only whitespace, no text.")
+    controls = len(_CONTROL_RE.findall(text))
+    if "\x00" in text or controls > MAX_CONTROL_SHARE * len(text):
+        raise DecodeError(f"The file looks binary ({controls} control characters in {len(text)}), not like text.")
+    return DecodedText(text=text, encoding=encoding)
+
+
+def _decode_with_bom(data: bytes) -> tuple[str | None, str]:
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as error:
+            raise DecodeError(f"The file starts with a UTF-8 mark but is not valid UTF-8 ({error.reason}).") from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as error:
+            raise DecodeError(f"The file starts with a UTF-16 mark but is not valid UTF-16 ({error.reason}).") from None
+    return None, ""
+
+
+def _best_legacy_reading(data: bytes) -> tuple[str, str]:
+    best: tuple[float, str, str] | None = None
+    for encoding in LEGACY_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        score = _implausibility(text)
+        if best is None or score < best[0]:
+            best = (score, text, encoding)
+    if best is None:  # pragma: no cover - latin-1 decodes every byte string
+        raise DecodeError("The file is not UTF-8 and no known encoding reads it.")
+    return best[1], best[2]
+
+
+def _implausibility(text: str) -> float:
+    """Return how unlike ordinary writing `text` is: lower is better."""
+    penalty = 3.0 * len(_C1_RE.findall(text))
+    for word in _LETTER_RUN_RE.findall(text):
+        if word.isascii():
+            continue
+        scripts = {_script(char) for char in word}
+        if len(scripts) > 1:
+            # Latin and Cyrillic inside one word is what a wrong code page produces.
+            penalty += 2.0 * len(word)
+        elif scripts == {"latin"}:
+            accented = sum(not char.isascii() for char in word)
+            # A word made mostly of accented letters is Cyrillic or Greek read as Latin-1.
+            if accented * 2 > len(word):
+                penalty += accented
+    return penalty / max(len(text), 1)
+
+
+def _script(char: str) -> str:
+    if char.isascii():
+        return "latin"
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0].lower() or "other"
