@@ -1,0 +1,211 @@
+"""Forms of the editorial admin: the article form with its edit-conflict guard, and the forms of the desk's tools."""
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+
+from articles.models import Article, Author, Byline
+from articles.workflow import PUBLISH_PERMISSION
+
+CONFLICT_MESSAGE = (
+    "{who} saved this article at {when}, after you opened it (you started from revision {mine}, it is now at "
+    "revision {theirs}). Your changes have not been saved; they are still in the form below. Compare them with the "
+    "latest version in the history, then save again to keep yours."
+)
+POSITION_OFFSET = 1000
+PUBLISH_MESSAGE = (
+    "Publishing, unpublishing or rescheduling a published article needs the “publish articles” permission. "
+    "Send the article to review instead, and an editor will publish it."
+)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form. It carries the revision the editor started from, so a save made meanwhile is not lost.
+
+    `user` is set by the admin on the form class it builds for each request.
+    """
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    user = None
+
+    class Meta:
+        model = Article
+        fields = [
+            "title", "slug", "summary", "body", "status", "published_at", "source", "language", "external_id",
+            "topics", "tags",
+        ]  # fmt: skip
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "vTextField article-title"}),
+            "summary": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+            "body": forms.Textarea(attrs={"rows": 28, "class": "article-body", "spellcheck": "true"}),
+        }
+        error_messages = {
+            "title": {"required": "Every article needs a title."},
+            "slug": {"required": "Give the article a web address (slug); it fills itself in from the title."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A form opened from a past version (history revert) starts from the current revision, not the old one.
+            reverting = hasattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME)
+            self.fields["revision"].initial = self._current_revision() if reverting else self.instance.revision
+
+    def _current_revision(self, *, lock=False):
+        rows = Article.objects.filter(pk=self.instance.pk)
+        if lock and connection.in_atomic_block and connection.features.has_select_for_update:
+            rows = rows.select_for_update()
+        return rows.values_list("revision", flat=True).first()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            self._refuse_stale_revision(cleaned.get("revision"))
+        self._check_publishing(cleaned)
+        self._check_identity(cleaned)
+        return cleaned
+
+    def _check_identity(self, cleaned):
+        # Two conditional unique constraints would otherwise only report their internal names.
+        others = Article.objects.exclude(pk=self.instance.pk) if self.instance.pk else Article.objects.all()
+        slug, source, external_id = cleaned.get("slug"), cleaned.get("source"), cleaned.get("external_id")
+        if slug and source is None and others.filter(source=None, slug=slug).exists():
+            self.add_error("slug", "Another article without a source already uses this web address; change the slug.")
+        if external_id and others.filter(source=source, external_id=external_id).exists():
+            self.add_error("external_id", "Another article from this source already has this identity (URL or GUID).")
+
+    def _refuse_stale_revision(self, mine):
+        theirs = self._current_revision(lock=True)
+        if theirs is None or mine == theirs:
+            return
+        latest = self.instance.history.filter(revision=theirs).select_related("history_user").first()
+        who = (latest.history_user.get_username() if latest and latest.history_user else None) or "Someone else"
+        when = date_format(timezone.localtime(latest.history_date), "DATETIME_FORMAT") if latest else "a moment ago"
+        # The next save from this form is a deliberate overwrite of the newer version, so it carries that revision.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("revision")] = theirs
+        raise ValidationError(
+            CONFLICT_MESSAGE.format(who=who, when=when, mine=mine if mine is not None else "?", theirs=theirs),
+            code="edit_conflict",
+        )
+
+    def _check_publishing(self, cleaned):
+        status, published_at = cleaned.get("status"), cleaned.get("published_at")
+        was_published = self.instance.pk is not None and self.instance.status == Article.Status.PUBLISHED
+        touches_publication = (status == Article.Status.PUBLISHED) != was_published or (
+            was_published and "published_at" in self.changed_data
+        )
+        if touches_publication and self.user is not None and not self.user.has_perm(PUBLISH_PERMISSION):
+            raise ValidationError(PUBLISH_MESSAGE, code="publish_permission")
+        if status == Article.Status.PUBLISHED and published_at is None:
+            cleaned["published_at"] = timezone.now()
+
+
+class BylineInlineFormSet(forms.BaseInlineFormSet):
+    """Bylines as the editor ordered them: positions are renumbered 0, 1, 2 ... so gaps and ties cannot clash."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            author = form.cleaned_data.get("author")
+            if author is not None and author.pk in seen:
+                raise ValidationError(f"{author} appears twice in the byline; keep one.")
+            if author is not None:
+                seen.add(author.pk)
+
+    def save(self, commit=True):
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("author")
+        ]
+        kept.sort(key=lambda form: form.cleaned_data.get("position") or 0)
+        if commit and self.instance.pk:
+            # (article, position) is unique and checked row by row: move the old rows out of the way first.
+            Byline.objects.filter(article=self.instance).update(position=F("position") + POSITION_OFFSET)
+        for index, form in enumerate(kept):
+            form.instance.position = index
+        saved = super().save(commit=commit)
+        if commit:
+            for index, form in enumerate(kept):
+                Byline.objects.filter(pk=form.instance.pk).exclude(position=index).update(position=index)
+        return saved
+
+
+class MarkDuplicateForm(forms.Form):
+    original = forms.ModelChoiceField(
+        queryset=Article.objects.all(),
+        label="Original article",
+        help_text="Type a word of its title or body. The selected articles will be archived as its duplicates.",
+        error_messages={"required": "Choose the original article.", "invalid_choice": "That article does not exist."},
+    )
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["original"].widget = AutocompleteSelect(Article._meta.get_field("duplicate_of"), admin_site)
+        self.fields["original"].widget.choices = self.fields["original"].choices
+
+
+class MergeAuthorsForm(forms.Form):
+    into = forms.ModelChoiceField(
+        queryset=Author.objects.none(),
+        widget=forms.RadioSelect,
+        label="Keep this author",
+        error_messages={"required": "Choose the author to keep."},
+    )
+
+    def __init__(self, *args, authors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = authors
+        self.fields["into"].label_from_instance = lambda a: f"{a.name} ({a.get_kind_display()}, {a.article_count})"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,text/plain"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(required=False, label="Text files", help_text="One piece per .txt file.")
+    text = forms.CharField(
+        required=False,
+        label="Or paste a piece",
+        widget=forms.Textarea(attrs={"rows": 12, "class": "article-body"}),
+    )
+    status = forms.ChoiceField(
+        choices=[(Article.Status.DRAFT, "Draft"), (Article.Status.REVIEW, "In review")],
+        initial=Article.Status.DRAFT,
+        label="New articles start as",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("files") and not (cleaned.get("text") or "").strip():
+            raise ValidationError("Choose at least one .txt file, or paste the text of a piece.")
+        return cleaned
+
+    def pieces(self) -> list[tuple[str, bytes]]:
+        """Return (origin, bytes) for every uploaded file and the pasted text, in that order."""
+        found = [(f"admin upload: {upload.name}", upload.read()) for upload in self.cleaned_data["files"]]
+        text = self.cleaned_data.get("text") or ""
+        if text.strip():
+            found.append(("admin paste", text.encode("utf-8")))
+        return found
