@@ -10,6 +10,7 @@ import html
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
@@ -17,19 +18,21 @@ import ftfy
 from wordfreq import zipf_frequency
 
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-# Byte pairs that UTF-8 read as cp1252 or Latin-1 leaves behind; ftfy is only worth its cost when one is present.
+# Characters that UTF-8 read as cp1252 or Latin-1 leaves behind; a cheap `in` test for them guards the regex, and
+# the regex guards ftfy, which is slow.
+_MOJIBAKE_MARKERS = ("\u00c3", "\u00c2", "\u00e2", "\u00d0", "\u00d1", "\u00c5", "\u00c4", "\ufffd")
 _MOJIBAKE_HINT_RE = re.compile(
-    "[\u00c2-\u00c5\u00c3\u00d0\u00d1\u00d8\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "[\u00c2-\u00c5\u00d0\u00d1\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
     "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|\ufffd"
 )
+_INVISIBLES = ("\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
-# "70 “%": a quote mark between a number and its percent sign belongs to neither.
-_STRAY_QUOTE_RE = re.compile(r"(?<=\d)(\s*[\"“”]\s*)(?=%)")
-# "administration ," and "said .": a space before closing punctuation that is followed by a space or the end.
-# Decimals (" .5"), ellipses (" ..."), dashes and opening brackets or quotes are not matched.
-_SPACE_BEFORE_PUNCT_RE = re.compile(r"(?P<word>\w+[\"”’)]?) +(?P<punct>[,.;:!?])(?=[\s\"”’)]|$)")
+_CLOSING_PUNCTUATION = ",.;:!?"
+# What may follow punctuation that had a stray space before it; anything else (" .5", " ...") is left alone.
+_AFTER_PUNCTUATION = frozenset(' \t\n"”’)')
+_BEFORE_PUNCTUATION = frozenset('"”’)')
+_QUOTES = frozenset('"“”')
 _DOUBLE_SPACE_RE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
-_HYPHENATED_RE = re.compile(r"(?<![\w@/.\-])[^\W_]+(?:-[^\W_]+)+(?![\w@/\-]|\.\w)")
 _PROTECTED_RE = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _VOCABULARY_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -65,34 +68,91 @@ class CleanResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def build_vocabulary(*texts: str) -> Counter:
+class PieceVocabulary(Mapping):
+    """How often each lower-case word occurs in a piece, counted on demand.
+
+    Behaves like the `Counter` that `build_vocabulary(..., eager=True)` returns, but only counts the few words the
+    hyphen rule asks about, because counting every word of every piece costs more than the rest of the cleaning.
+    Hyphenated forms count whole: "kazakh" is not counted inside "kazakh-russian".
+    """
+
+    def __init__(self, text: str):
+        self._text = text
+        self._lower: str | None = None
+        self._counts: dict[str, int] = {}
+
+    def __getitem__(self, word: str) -> int:
+        count = self._counts.get(word)
+        if count is None:
+            count = self._counts[word] = self._count(word)
+        return count
+
+    def get(self, word: str, default: int = 0) -> int:
+        return self[word] or default
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def _all(self) -> Counter:
+        return Counter(_VOCABULARY_RE.findall(self._text.lower()))
+
+    def _count(self, word: str) -> int:
+        if not word:
+            return 0
+        if self._lower is None:
+            self._lower = self._text.lower()
+        text, size, count = self._lower, len(word), 0
+        index = text.find(word)
+        while index != -1:
+            before = text[index - 1] if index else " "
+            after = text[index + size] if index + size < len(text) else " "
+            if not (before.isalnum() or before == "-" or after.isalnum() or after == "-"):
+                count += 1
+            index = text.find(word, index + size)
+        return count
+
+
+def build_vocabulary(*texts: str, eager: bool = False) -> Mapping[str, int]:
     """Return how often each word (lower-cased, hyphenated forms whole) occurs in `texts`.
 
     The piece's own words are the best evidence for names the frequency lists do not know: if "Kazakhstan" occurs
-    in the piece, "Kaz-akhstan" is broken.
+    in the piece, "Kaz-akhstan" is broken. Counts are taken lazily unless `eager` asks for a full `Counter`.
     """
-    vocabulary: Counter = Counter()
-    for text in texts:
-        vocabulary.update(_VOCABULARY_RE.findall(text.lower()))
-    return vocabulary
+    vocabulary = PieceVocabulary("\n".join(texts))
+    return vocabulary._all() if eager else vocabulary
 
 
-def clean_text(text: str, *, vocabulary: Counter | None = None, field: str = "body") -> CleanResult:
+def clean_text(text: str, *, vocabulary: Mapping[str, int] | None = None, field: str = "body") -> CleanResult:
     """Return `text` repaired (Unicode, entities, mojibake, invisible characters, spacing, stray quotes, words
     broken by stray hyphens) with the list of edits made and warnings for repairs left undone."""
     result = CleanResult(text=text)
     if not text:
         return result
-    if not unicodedata.is_normalized("NFC", text):
-        _apply_whole(result, "unicode-nfc", unicodedata.normalize("NFC", text), field)
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            _apply_whole(result, "unicode-nfc", unicodedata.normalize("NFC", text), field)
+        if any(marker in result.text for marker in _MOJIBAKE_MARKERS) and _MOJIBAKE_HINT_RE.search(result.text):
+            _apply_whole(result, "mojibake", ftfy.fix_text(result.text, _FTFY_CONFIG), field)
+        if any(char in result.text for char in _INVISIBLES):
+            _apply_spans(
+                result,
+                "invisible-character",
+                [(m.start(), m.end(), "") for m in _INVISIBLE_RE.finditer(result.text)],
+                field,
+            )
     if "&" in result.text:
-        _apply_regex(result, "html-entity", _ENTITY_RE, lambda m: html.unescape(m[0]), field)
-    if _MOJIBAKE_HINT_RE.search(result.text):
-        _apply_whole(result, "mojibake", ftfy.fix_text(result.text, _FTFY_CONFIG), field)
-    _apply_regex(result, "invisible-character", _INVISIBLE_RE, lambda m: "", field)
-    _apply_regex(result, "stray-quote", _STRAY_QUOTE_RE, lambda m: "", field, context=True)
-    _apply_regex(result, "space-before-punctuation", _SPACE_BEFORE_PUNCT_RE, lambda m: m["word"] + m["punct"], field)
-    _apply_regex(result, "double-space", _DOUBLE_SPACE_RE, lambda m: " ", field)
+        spans = [(m.start(), m.end(), html.unescape(m[0])) for m in _ENTITY_RE.finditer(result.text)]
+        _apply_spans(result, "html-entity", spans, field)
+        # An unescaped entity may reveal mojibake or invisible characters; they are rare enough to leave to a rerun.
+    if "%" in result.text:
+        _apply_spans(result, "stray-quote", _stray_quote_spans(result.text), field)
+    _apply_spans(result, "space-before-punctuation", _space_before_punctuation_spans(result.text), field)
+    if "  " in result.text or "\t" in result.text:
+        spans = [(m.start(), m.end(), " ") for m in _DOUBLE_SPACE_RE.finditer(result.text)]
+        _apply_spans(result, "double-space", spans, field)
     if "-" in result.text:
         _repair_hyphens(result, vocabulary if vocabulary is not None else build_vocabulary(text), field)
     return result
@@ -110,60 +170,120 @@ def _apply_whole(result: CleanResult, rule: str, new: str, field: str) -> None:
     result.text = new
 
 
-def _apply_regex(result: CleanResult, rule: str, pattern: re.Pattern, replace, field: str, context=False) -> None:
+def _apply_spans(result: CleanResult, rule: str, spans: list[tuple], field: str) -> None:
+    """Replace each (start, end, replacement[, shown_start, shown_end]) span, in order, recording an edit for each.
+
+    The optional shown range widens what the edit shows around the change ("administration ," rather than " ,").
+    """
+    if not spans:
+        return
     text = result.text
     pieces, last = [], 0
-    for match in pattern.finditer(text):
-        after = replace(match)
-        if after == match[0]:
+    for span in sorted(spans):
+        start, end, replacement = span[:3]
+        if start < last:
             continue
-        start, end = match.span()
-        if context:
-            # Show the repair with the characters around it ("70 “%" → "70%"), as an editor reads it.
-            left = max(0, start - 2)
-            result.edits.append(
-                Edit(rule, text[left : end + 1], text[left:start] + after + text[end : end + 1], left, field)
-            )
-        else:
-            result.edits.append(Edit(rule, match[0], after, start, field))
+        shown_start, shown_end = span[3:] if len(span) == 5 else (start, end)
+        before = text[shown_start:shown_end]
+        after = text[shown_start:start] + replacement + text[end:shown_end]
+        result.edits.append(Edit(rule, before, after, shown_start, field))
         pieces.append(text[last:start])
-        pieces.append(after)
+        pieces.append(replacement)
         last = end
-    if pieces:
-        pieces.append(text[last:])
-        result.text = "".join(pieces)
+    pieces.append(text[last:])
+    result.text = "".join(pieces)
 
 
-def _repair_hyphens(result: CleanResult, vocabulary: Counter, field: str) -> None:
+def _stray_quote_spans(text: str) -> list[tuple]:
+    """Find quote marks stranded between a number and its percent sign ("70 “%")."""
+    spans = []
+    index = text.find("%")
+    while index != -1:
+        k = index
+        while k > 0 and text[k - 1] == " ":
+            k -= 1
+        if k > 0 and text[k - 1] in _QUOTES:
+            j = k - 1
+            while j > 0 and text[j - 1] == " ":
+                j -= 1
+            if j > 0 and text[j - 1].isdigit():
+                spans.append((j, index, "", max(0, j - 2), index + 1))
+        index = text.find("%", index + 1)
+    return spans
+
+
+def _space_before_punctuation_spans(text: str) -> list[tuple]:
+    """Find spaces before closing punctuation ("administration ,", "said ."), skipping " .5", " ..." and " – "."""
+    spans, size = [], len(text)
+    for punct in _CLOSING_PUNCTUATION:
+        needle = " " + punct
+        index = text.find(needle)
+        while index != -1:
+            end = index + 2
+            start = index
+            while start > 0 and text[start - 1] == " ":
+                start -= 1
+            previous = text[start - 1] if start else ""
+            if (end == size or text[end] in _AFTER_PUNCTUATION) and (
+                previous.isalnum() or previous in _BEFORE_PUNCTUATION
+            ):
+                word = start - 1
+                while word > 0 and (text[word - 1].isalnum() or text[word - 1] in "'’-"):
+                    word -= 1
+                spans.append((start, end, punct, word, end))
+            index = text.find(needle, index + 1)
+    return spans
+
+
+def _hyphenated_tokens(text: str):
+    """Yield (start, end) of each word with an inner hyphen, skipping URLs, e-mail addresses and file names."""
+    size = len(text)
+    index = text.find("-")
+    while index != -1:
+        if 0 < index < size - 1 and text[index - 1].isalpha() and text[index + 1].isalpha():
+            start = index
+            while start > 0 and (
+                text[start - 1].isalnum() or (text[start - 1] == "-" and text[start - 2 : start - 1].isalnum())
+            ):
+                start -= 1
+            end = index + 1
+            while end < size and (text[end].isalnum() or (text[end] == "-" and text[end + 1 : end + 2].isalnum())):
+                end += 1
+            before = text[start - 1] if start else " "
+            after = text[end] if end < size else " "
+            glued = before in "@/._\\" or after in "@/_\\" or (after == "." and text[end + 1 : end + 2].isalnum())
+            if not glued:
+                yield start, end
+            index = text.find("-", end)
+        else:
+            index = text.find("-", index + 1)
+
+
+def _repair_hyphens(result: CleanResult, vocabulary: Mapping[str, int], field: str) -> None:
     text = result.text
-    protected = [m.span() for m in _PROTECTED_RE.finditer(text)] if ("@" in text or "/" in text) else []
-    pieces, last = [], 0
-    for match in _HYPHENATED_RE.finditer(text):
-        start, end = match.span()
-        token = match[0]
+    protected = []
+    if "@" in text or "://" in text or "www." in text:
+        protected = [m.span() for m in _PROTECTED_RE.finditer(text)]
+    spans = []
+    for start, end in _hyphenated_tokens(text):
+        token = text[start:end]
         if any(char.isdigit() for char in token) or any(s < end and start < e for s, e in protected):
             continue
         repaired, unsure = _repair_token(token, vocabulary)
         if unsure:
             result.warnings.append(f"Left “{token}” as it is: it may be “{unsure}” with a stray hyphen.")
         if repaired != token:
-            result.edits.append(Edit("broken-word", token, repaired, start, field))
-            pieces.append(text[last:start])
-            pieces.append(repaired)
-            last = end
-    if pieces:
-        pieces.append(text[last:])
-        result.text = "".join(pieces)
+            spans.append((start, end, repaired))
+    _apply_spans(result, "broken-word", spans, field)
 
 
-def _repair_token(token: str, vocabulary: Counter) -> tuple[str, str | None]:
+def _repair_token(token: str, vocabulary: Mapping[str, int]) -> tuple[str, str | None]:
     """Decide each hyphen of `token` from left to right; return the repaired token and a suggestion left undone."""
     parts = token.split("-")
-    repeated = vocabulary.get(token.lower(), 0) >= 2
     segments = [parts[0]]
     unsure = None
     for part in parts[1:]:
-        decision = decide_hyphen(segments[-1], part, vocabulary, repeated=repeated)
+        decision = decide_hyphen(segments[-1], part, vocabulary, token=token)
         if decision is HyphenDecision.JOIN:
             segments[-1] += part
         else:
@@ -284,39 +404,53 @@ def english_zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
-def _is_word(part: str, vocabulary: Counter) -> bool:
+def _listed_word(part: str) -> bool:
+    """Return whether the word lists know `part` as a word (or a hyphen prefix) in its own right."""
     if len(part) <= 2:
         return part in SHORT_WORDS
-    if part in PREFIXES or vocabulary.get(part, 0) > 0:
-        return True
-    return english_zipf(part) >= (SHORT_WORD_ZIPF if len(part) == 3 else WORD_ZIPF)
+    return part in PREFIXES or english_zipf(part) >= (SHORT_WORD_ZIPF if len(part) == 3 else WORD_ZIPF)
 
 
-def decide_hyphen(left: str, right: str, vocabulary: Counter, *, repeated: bool = False) -> HyphenDecision:
+def decide_hyphen(left: str, right: str, vocabulary: Mapping[str, int], *, token: str | None = None) -> HyphenDecision:
     """Decide whether the hyphen between `left` and `right` is a stray one inside a word or a real compound's.
 
     Evidence for a stray hyphen: a part that is not a word while the joined form is a known word, or occurs
     unhyphenated elsewhere in the piece. Evidence for a compound: both parts are words, a capitalised right part
-    ("anti-Russian", "Nur-Sultan"), or the same hyphenated form more than once in the piece.
+    ("anti-Russian", "Nur-Sultan"), or the whole hyphenated `token` occurring more than once in the piece.
     """
     if right[:1].isupper() and not right.isupper():
         return HyphenDecision.KEEP
     lower_left, lower_right = left.lower(), right.lower()
     joined = lower_left + lower_right
-    in_piece = vocabulary.get(joined, 0) > 0
-    if repeated and not in_piece:
-        return HyphenDecision.KEEP
-    left_word, right_word = _is_word(lower_left, vocabulary), _is_word(lower_right, vocabulary)
-    joined_zipf = english_zipf(joined)
-    if left_word and right_word:
-        if in_piece and joined_zipf >= JOINED_ZIPF:
+    left_listed, right_listed, joined_zipf, unknown_part = _evidence(lower_left, lower_right)
+    if left_listed and right_listed:
+        if joined_zipf >= JOINED_ZIPF and vocabulary.get(joined, 0) > 0:
             return HyphenDecision.UNSURE
         return HyphenDecision.KEEP
+    # A side unknown to the lists and a well-known joined form ("pr-oducts"): no need to consult the piece.
+    if unknown_part and joined_zipf >= JOINED_ZIPF:
+        return HyphenDecision.JOIN
+    in_piece = vocabulary.get(joined, 0) > 0
+    if not in_piece:
+        # Names newer than the word lists count as words where the piece also uses them on their own.
+        left_word = left_listed or (len(lower_left) > 3 and vocabulary.get(lower_left, 0) > 0)
+        right_word = right_listed or (len(lower_right) > 3 and vocabulary.get(lower_right, 0) > 0)
+        # Damage strikes at random, so the same hyphenated form twice is a spelling.
+        if (left_word and right_word) or (token is not None and vocabulary.get(token.lower(), 0) >= 2):
+            return HyphenDecision.KEEP
     if in_piece or joined_zipf >= JOINED_ZIPF:
         return HyphenDecision.JOIN
-    unknown_part = min(english_zipf(lower_left), english_zipf(lower_right)) < UNKNOWN_ZIPF
     if joined_zipf >= RARE_JOINED_ZIPF and unknown_part:
         return HyphenDecision.JOIN
     if joined_zipf >= WARN_JOINED_ZIPF:
         return HyphenDecision.UNSURE
     return HyphenDecision.KEEP
+
+
+@lru_cache(maxsize=131072)
+def _evidence(left: str, right: str) -> tuple[bool, bool, float, bool]:
+    """Return what the word lists say about a hyphen's two sides: each a word?, the joined form's frequency, and
+    whether either side is unknown altogether. Cached: the same compounds recur from piece to piece."""
+    joined_zipf = english_zipf(left + right)
+    unknown_part = min(english_zipf(left), english_zipf(right)) < UNKNOWN_ZIPF
+    return _listed_word(left), _listed_word(right), joined_zipf, unknown_part

@@ -46,7 +46,6 @@ _INLINE_BYLINE_RE = re.compile(
 )
 _BULLET_RE = re.compile(r"^[•●▪◦·*\-–]\s+(?P<item>\S.*)$")
 _NUMBERED_RE = re.compile(r"^\d{1,2}[.)]\s+\S")
-_CLOSING_RE = re.compile(r"[.!?…:;,][\"'”’)\]]*$")
 _WORD_RE = re.compile(r"\S+")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
@@ -145,7 +144,7 @@ def parse_piece(text: str) -> ParsedPiece:
     body_lines, subheadings, summary = _render(blocks)
     if not truncated and footer_title is None and source_name is None and body_lines:
         last = body_lines[-1]
-        if not last.startswith("## ") and not _CLOSING_RE.search(last):
+        if not last.startswith("## ") and not _ends_closed(last):
             truncated = True
             warnings.append("The piece ends mid-sentence and has no footer: it looks cut off.")
     if source_name is None:
@@ -163,6 +162,12 @@ def parse_piece(text: str) -> ParsedPiece:
         warnings=warnings,
         truncated=truncated,
     )
+
+
+def _ends_closed(line: str) -> bool:
+    """Return whether `line` ends with closing punctuation, quotes and brackets after it set aside."""
+    stripped = line.rstrip("\"'”’)] ")
+    return bool(stripped) and stripped[-1] in ".!?…:;,"
 
 
 def same_title(first: str, second: str) -> bool:
@@ -227,11 +232,12 @@ def _body_lines(text: str) -> list[str]:
         line = raw.strip()
         if not line or _CHROME_LINE_RE.match(line) or _TRAILER_LINE_RE.match(line):
             continue
-        if _CHROME_TOKEN_RE.search(line) and len(line.split()) <= 10:
+        if "_" in line and _CHROME_TOKEN_RE.search(line) and len(line.split()) <= 10:
             continue
-        line = _CONTINUED_RE.sub("", line)
+        if "…" in line:
+            line = _CONTINUED_RE.sub("", line)
         # A line that starts in lower case continues a hard-wrapped paragraph.
-        if lines and line[0].islower() and not _CLOSING_RE.search(lines[-1]) and not _BULLET_RE.match(line):
+        if lines and line[0].islower() and not _ends_closed(lines[-1]) and not _BULLET_RE.match(line):
             lines[-1] = f"{lines[-1]} {line}"
         else:
             lines.append(line)
@@ -239,7 +245,7 @@ def _body_lines(text: str) -> list[str]:
 
 
 def _is_short_line(line: str, max_words: int = 6) -> bool:
-    return len(line.split()) <= max_words and not _CLOSING_RE.search(line)
+    return len(line.split()) <= max_words and not _ends_closed(line)
 
 
 def _take_banner(lines: list[str], warnings: list[str]) -> str | None:
@@ -261,7 +267,7 @@ def _title_like(line: str) -> bool:
     words = len(line.split())
     if not 1 <= words <= MAX_TITLE_WORDS or _BULLET_RE.match(line):
         return False
-    return not _CLOSING_RE.search(line) or (line.endswith(("?", "!")) and words <= 20)
+    return not _ends_closed(line) or (line.endswith(("?", "!")) and words <= 20)
 
 
 def _take_title(lines: list[str], footer_title: str | None, warnings: list[str]) -> tuple[str | None, bool]:
@@ -301,7 +307,7 @@ def _take_title(lines: list[str], footer_title: str | None, warnings: list[str])
     if footer_title:
         return footer_title, False
     # A publisher page may print the title after the body.
-    if len(lines) >= 2 and _title_like(lines[-1]) and _CLOSING_RE.search(lines[-2]) and len(lines[-1].split()) >= 3:
+    if len(lines) >= 2 and _title_like(lines[-1]) and _ends_closed(lines[-2]) and len(lines[-1].split()) >= 3:
         warnings.append("Title taken from the last line of the piece.")
         return lines.pop(), False
     return None, False
@@ -349,12 +355,13 @@ def _blocks(lines: list[str], title: str | None) -> list[str]:
     if title is None:
         return list(lines)
     key = _title_key(title)
-    return [line for line in lines if _CLOSING_RE.search(line) or _title_key(line) != key]
+    longest = len(title) + 10
+    return [line for line in lines if len(line) > longest or _ends_closed(line) or _title_key(line) != key]
 
 
 def _is_subheading(line: str) -> bool:
     words = line.split()
-    if not 1 <= len(words) <= MAX_SUBHEADING_WORDS or _CLOSING_RE.search(line):
+    if not 1 <= len(words) <= MAX_SUBHEADING_WORDS or _ends_closed(line):
         return False
     first = line[0]
     if _NUMBERED_RE.match(line):
