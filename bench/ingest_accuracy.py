@@ -1,0 +1,154 @@
+"""Measure how well the import pipeline reads a folder of pieces described by a `truth.jsonl`.
+
+    python bench/ingest_accuracy.py FOLDER [--seed PATH]
+
+For every piece listed in FOLDER/truth.jsonl, run `prepare_piece` and compare title, byline, source, first body
+sentence, subheadings, a footer-free body, the real compounds kept and the repairs made, overall and for the
+pieces not marked `unsure`. With --seed (default: the seed beside the repository) also the seed's repairs and
+compounds. `measure_accuracy` is what the tests call.
+"""
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from articles.ingest.parse import ParsedPiece, first_sentence  # noqa: E402
+from articles.ingest.prepare import prepare_piece  # noqa: E402
+
+DEFAULT_SEED = REPO.parent / "shared" / "samples" / "seed.txt"
+FIELDS = ("title", "byline", "source", "first_body_sentence", "subheadings", "footer_free", "compounds", "repairs")
+FOOTER_MARKERS = ("appeared first on", "first appeared on", "was syndicated from")
+
+
+@dataclass
+class Tally:
+    right: int = 0
+    total: int = 0
+
+    def add(self, ok: bool) -> None:
+        self.right += ok
+        self.total += 1
+
+    @property
+    def ratio(self) -> float:
+        return self.right / self.total if self.total else 1.0
+
+    def __str__(self) -> str:
+        return f"{self.right}/{self.total} ({self.ratio:.0%})" if self.total else "-"
+
+
+@dataclass
+class AccuracyReport:
+    overall: dict[str, Tally] = field(default_factory=lambda: {name: Tally() for name in FIELDS})
+    sure: dict[str, Tally] = field(default_factory=lambda: {name: Tally() for name in FIELDS})
+    seed: dict[str, Tally] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+
+
+def _norm(text: str | None) -> str | None:
+    return None if text is None else " ".join(text.split())
+
+
+def first_body_sentence(piece: ParsedPiece) -> str:
+    """Return the first sentence of the first paragraph of the body that is not a subheading."""
+    for paragraph in piece.body.split("\n\n"):
+        if paragraph.startswith("## ") or not paragraph.strip():
+            continue
+        return first_sentence(paragraph.splitlines()[0].removeprefix("- "))
+    return ""
+
+
+def check_piece(truth: dict, raw: str) -> dict[str, list[tuple[bool, str]]]:
+    """Return, per field, the (right?, what was compared) results of importing `raw` against its `truth`."""
+    piece = prepare_piece(raw)
+    results: dict[str, list[tuple[bool, str]]] = {name: [] for name in FIELDS}
+
+    if truth.get("title") is None:
+        results["title"].append((piece.title_derived, f"derived title expected, got {piece.title!r}"))
+    else:
+        results["title"].append((_norm(piece.title) == _norm(truth["title"]), f"{piece.title!r} != {truth['title']!r}"))
+    if "byline" in truth:
+        results["byline"].append(
+            (_norm(piece.byline) == _norm(truth["byline"]), f"{piece.byline!r} != {truth['byline']!r}")
+        )
+    if "source" in truth:
+        results["source"].append(
+            (_norm(piece.source_name) == _norm(truth["source"]), f"{piece.source_name!r} != {truth['source']!r}")
+        )
+    if truth.get("first_body_sentence"):
+        got = first_body_sentence(piece)
+        want = truth["first_body_sentence"]
+        results["first_body_sentence"].append((_norm(got) == _norm(want), f"{got[:90]!r} != {want[:90]!r}"))
+    if "subheadings" in truth:
+        got_subheadings = [_norm(s) for s in piece.subheadings]
+        want_subheadings = [_norm(s) for s in truth["subheadings"]]
+        results["subheadings"].append((got_subheadings == want_subheadings, f"{got_subheadings} != {want_subheadings}"))
+    leftover = [marker for marker in FOOTER_MARKERS if marker in piece.body]
+    results["footer_free"].append((not leftover, f"footer text left in body: {leftover}"))
+    text = f"{piece.title}\n{piece.body}"
+    for compound in truth.get("legit_hyphenated", []):
+        # A compound is broken when its joined form appears; one in dropped trailer text is not broken.
+        if compound in raw:
+            kept = compound in text or compound.replace("-", "") not in text
+            results["compounds"].append((kept, f"compound {compound!r} not kept"))
+    for repair in truth.get("repairs", []):
+        made = repair["raw"] not in text and repair["clean"] in text
+        results["repairs"].append((made, f"repair {repair['raw']!r} -> {repair['clean']!r} not made"))
+    return results
+
+
+def measure_accuracy(folder: Path | str, *, seed: Path | str | None = None) -> AccuracyReport:
+    """Return the accuracy of `prepare_piece` on the pieces in `folder/truth.jsonl` (and on `seed`, if given)."""
+    folder = Path(folder)
+    report = AccuracyReport()
+    for line in (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        truth = json.loads(line)
+        raw = (folder / truth["file"]).read_bytes().decode("utf-8", errors="replace")
+        for name, results in check_piece(truth, raw).items():
+            for ok, detail in results:
+                report.overall[name].add(ok)
+                if not truth.get("unsure"):
+                    report.sure[name].add(ok)
+                if not ok:
+                    flag = " (unsure)" if truth.get("unsure") else ""
+                    report.misses.append(f"{truth['file']}{flag} {name}: {detail}")
+    if seed is not None:
+        seed = Path(seed)
+        truth = json.loads(seed.with_name(seed.stem + ".truth.json").read_text(encoding="utf-8"))
+        report.seed = {name: Tally() for name in FIELDS}
+        for name, results in check_piece(truth, seed.read_text(encoding="utf-8")).items():
+            for ok, detail in results:
+                report.seed[name].add(ok)
+                if not ok:
+                    report.misses.append(f"{seed.name} {name}: {detail}")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path, help="folder holding the pieces and their truth.jsonl")
+    parser.add_argument("--seed", type=Path, default=DEFAULT_SEED, help="seed piece with a .truth.json beside it")
+    args = parser.parse_args(argv)
+    seed = args.seed if args.seed and args.seed.exists() else None
+    report = measure_accuracy(args.folder, seed=seed)
+    print(f"{'field':<22}{'all pieces':>16}{'not unsure':>16}{'seed':>14}")
+    for name in FIELDS:
+        seed_tally = str(report.seed[name]) if report.seed else "-"
+        print(f"{name:<22}{report.overall[name]!s:>16}{report.sure[name]!s:>16}{seed_tally:>14}")
+    if report.misses:
+        print("\nmisses:")
+        for miss in report.misses:
+            print(f"  {miss}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
