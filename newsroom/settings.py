@@ -177,3 +177,56 @@ PASSWORD_HASHERS = [
 TAGGIT_CASE_INSENSITIVE = True
 
 SIMPLE_HISTORY_REVERT_DISABLED = False
+
+# REST API (articles/api). Rates are requests per second/minute/hour/day from the environment; the counters live in
+# the default cache, so production needs the shared Redis cache (REDIS_URL) for the limits to hold across workers.
+# NUM_PROXIES: how many trusted proxies append to X-Forwarded-For; 0 means the client address is REMOTE_ADDR alone.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_PARSER_CLASSES": [
+        "articles.api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "articles.api.pagination.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["articles.api.throttling.AnonThrottle", "articles.api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("NEWSROOM_API_ANON_RATE", "120/minute"),
+        "user": os.environ.get("NEWSROOM_API_USER_RATE", "1200/minute"),
+    },
+    "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
+    "EXCEPTION_HANDLER": "articles.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "newsroom API",
+    "DESCRIPTION": (
+        "Published articles for sites, apps and partners; editorial writes and imports for staff. "
+        "Anonymous readers see published articles only. Lists paginate by page number (`page`, `page_size` up to "
+        "100) or, with `pagination=cursor`, by keyset cursors (follow `next`). Article lists and details carry "
+        "ETag and Last-Modified; send If-None-Match to get 304 Not Modified."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "articles.api.schema.add_error_responses",
+    ],
+}

@@ -1,8 +1,12 @@
 """URL map: the editorial admin, the REST API and the feeds."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from articles import feeds
+from articles.api.exceptions import not_found
 
 admin.site.site_header = "newsroom"
 admin.site.site_title = "newsroom"
@@ -11,4 +15,9 @@ admin.site.index_title = "Editorial desk"
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("articles.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    re_path(r"^api/", not_found),
+    path("feeds/", include(feeds.urlpatterns)),
 ]

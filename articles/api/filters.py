@@ -1,0 +1,170 @@
+"""Query-string filters, one FilterSet per resource.
+
+A value that names nothing (an unknown source, author, topic or tag slug, a status or ordering that does not exist,
+a malformed date) is a 400 with the reason, not an empty list: a typo should be visible to the client.
+Relations are filtered through `id IN (subquery)` rather than joins, so an article never appears twice.
+"""
+
+import django_filters as filters
+from django.contrib.contenttypes.models import ContentType
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
+from taggit.models import Tag, TaggedItem
+
+from articles.models import Article, Author, Byline, ImportRecord, Source, Topic
+
+MAX_ID = 2**63 - 1
+
+ARTICLE_ORDERINGS = [
+    ("-published_at", "Newest publication first (the default)"),
+    ("published_at", "Oldest publication first"),
+    ("-updated_at", "Most recently changed first"),
+    ("updated_at", "Least recently changed first (for syncing)"),
+    ("title", "Title A-Z"),
+    ("-title", "Title Z-A"),
+    ("relevance", "Best match first (with search only; the default when searching)"),
+]
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class SlugsFilter(filters.ModelMultipleChoiceFilter):
+    """One or several slugs (`?tag=a&tag=b`), each of which must name an existing row."""
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(filters.ModelChoiceFilter):
+    """A slug that must name an existing row."""
+
+
+class ArticleFilter(filters.FilterSet):
+    search = filters.CharFilter(
+        method="filter_search",
+        max_length=200,
+        help_text="Full-text search over title, summary and body; results carry `rank` and a highlighted `snippet`.",
+    )
+    status = filters.MultipleChoiceFilter(
+        choices=Article.Status.choices,
+        help_text="Workflow status; readers without editorial rights see published only.",
+    )
+    source = SlugsFilter(
+        field_name="source__slug",
+        to_field_name="slug",
+        queryset=Source.objects.all(),
+        help_text="Source slug (repeatable).",
+    )
+    author = SlugsFilter(
+        to_field_name="slug",
+        queryset=Author.objects.all(),
+        method="filter_author",
+        help_text="Author slug, in any byline position (repeatable: any of them).",
+    )
+    topic = SlugFilter(
+        to_field_name="slug",
+        queryset=Topic.objects.all(),
+        method="filter_topic",
+        help_text="Topic slug; articles of its subtopics are included.",
+    )
+    tag = SlugsFilter(
+        to_field_name="slug",
+        queryset=Tag.objects.all(),
+        method="filter_tag",
+        help_text="Tag slug (repeatable); see `tag_match`.",
+    )
+    tag_match = filters.ChoiceFilter(
+        choices=[("any", "any"), ("all", "all")],
+        method="keep",
+        help_text="With several tags: articles with any of them (default) or all of them.",
+    )
+    language = filters.CharFilter(max_length=12, help_text="Language code, for example `en`.")
+    published_after = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lte")
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="Only articles changed at or after this time."
+    )
+    ordering = filters.ChoiceFilter(choices=ARTICLE_ORDERINGS, method="filter_ordering")
+
+    class Meta:
+        model = Article
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value).order_by("-rank", "-id")
+
+    def filter_author(self, queryset, name, authors):
+        if not authors:  # an absent multiple-choice filter arrives as an empty queryset
+            return queryset
+        return queryset.filter(id__in=Byline.objects.filter(author__in=authors).values("article_id"))
+
+    def filter_topic(self, queryset, name, topic):
+        return queryset.filter(
+            id__in=Article.topics.through.objects.filter(topic_id__in=topic.descendant_ids()).values("article_id")
+        )
+
+    def filter_tag(self, queryset, name, tags):
+        if not tags:
+            return queryset
+        tagged = TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Article))
+        if self.form.cleaned_data.get("tag_match") == "all":
+            for tag in tags:
+                queryset = queryset.filter(id__in=tagged.filter(tag=tag).values("object_id"))
+            return queryset
+        return queryset.filter(id__in=tagged.filter(tag__in=tags).values("object_id"))
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def filter_ordering(self, queryset, name, value):
+        if value == "relevance":
+            if not self.form.cleaned_data.get("search"):
+                raise ValidationError({"ordering": ["Ordering by relevance needs a `search` term."]})
+            return queryset.order_by("-rank", "-id")
+        return queryset.order_by(value, "-id" if value.startswith("-") else "id")
+
+
+class AuthorFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Author.Kind.choices)
+    name = filters.CharFilter(lookup_expr="icontains", max_length=200, help_text="Part of the name.")
+
+    class Meta:
+        model = Author
+        fields = []
+
+
+class SourceFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Source.Kind.choices)
+    name = filters.CharFilter(lookup_expr="icontains", max_length=200, help_text="Part of the name.")
+
+    class Meta:
+        model = Source
+        fields = []
+
+
+class TopicFilter(filters.FilterSet):
+    parent = SlugFilter(
+        to_field_name="slug", queryset=Topic.objects.all(), help_text="Only the direct children of this topic."
+    )
+    root = filters.BooleanFilter(field_name="parent", lookup_expr="isnull", help_text="Only top-level topics.")
+
+    class Meta:
+        model = Topic
+        fields = []
+
+
+class TagFilter(filters.FilterSet):
+    name = filters.CharFilter(lookup_expr="icontains", max_length=100, help_text="Part of the name.")
+
+    class Meta:
+        model = Tag
+        fields = []
+
+
+class ImportRecordFilter(filters.FilterSet):
+    outcome = filters.MultipleChoiceFilter(choices=ImportRecord.Outcome.choices)
+    article = filters.NumberFilter(field_name="article_id", min_value=1, max_value=MAX_ID)
+    batch = filters.NumberFilter(field_name="batch_id", min_value=1, max_value=MAX_ID)
+    since = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = ImportRecord
+        fields = []

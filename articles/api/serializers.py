@@ -1,0 +1,444 @@
+"""Serializers: what each resource looks like on the wire and which of its fields a client may write.
+
+Every field list is explicit. Identity, fingerprints, provenance, counters and timestamps are read-only; an
+article's status and publication time change only through the workflow actions, never through a plain write.
+"""
+
+from django.db import transaction
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from taggit.models import Tag
+
+from articles.api.rendering import render_body_html
+from articles.models import Article, Author, Byline, ImportRecord, Source, Topic, content_fingerprint, unique_slug
+
+
+class SparseFieldsMixin:
+    """Keep only the fields named in `?fields=a,b,c` (top-level serializer only); an unknown name is a 400."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        wanted = requested_fields(request)
+        if wanted is None:
+            return
+        unknown = wanted - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {"fields": [f"Unknown field(s): {', '.join(sorted(unknown))}. Choose from: {', '.join(self.fields)}."]}
+            )
+        for name in set(self.fields) - wanted:
+            self.fields.pop(name)
+
+
+def requested_fields(request) -> set[str] | None:
+    """Return the field names a GET asked for with `?fields=`, or None when it asked for all of them."""
+    if request is None or request.method != "GET":
+        return None
+    raw = request.query_params.get("fields", "").strip()
+    if not raw:
+        return None
+    return {name.strip() for name in raw.split(",") if name.strip()}
+
+
+MAX_ID = 2**63 - 1
+
+
+class IdField(serializers.PrimaryKeyRelatedField):
+    """A primary key that must fit a 64-bit column: a larger number is a validation error, not a database error."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (isinstance(data, int) and not 0 < data <= MAX_ID):
+            self.fail("does_not_exist", pk_value=data)
+        if isinstance(data, str) and data.isdigit() and int(data) > MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class SourceSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "name", "slug"]
+        read_only_fields = fields
+
+
+class TopicSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Topic
+        fields = ["id", "name", "slug"]
+        read_only_fields = fields
+
+
+class BylineSerializer(serializers.ModelSerializer):
+    """One author as credited on one article: who, what kind of byline, in which position and role."""
+
+    id = serializers.IntegerField(source="author.id", read_only=True)
+    name = serializers.CharField(source="author.name", read_only=True)
+    slug = serializers.CharField(source="author.slug", read_only=True)
+    kind = serializers.CharField(source="author.kind", read_only=True)
+
+    class Meta:
+        model = Byline
+        fields = ["id", "name", "slug", "kind", "role", "position"]
+        read_only_fields = fields
+
+
+class BylineWriteSerializer(serializers.Serializer):
+    author = IdField(queryset=Author.objects.all())
+    role = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "maxLength": 100}})
+class TagListField(serializers.Field):
+    """Tags as a list of names; reads the prefetched tags, writes replace the article's whole tag set."""
+
+    def to_representation(self, manager):
+        return [tag.name for tag in manager.all()]
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+            raise serializers.ValidationError("Expected a list of tag names.")
+        names = [" ".join(item.split()) for item in data]
+        if any(not name or len(name) > 100 for name in names):
+            raise serializers.ValidationError("Each tag name needs 1 to 100 characters.")
+        return list(dict.fromkeys(names))
+
+
+class ArticleListSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+    """An article as a list shows it: everything but the body, plus the search rank and snippet when searching."""
+
+    url = serializers.SerializerMethodField()
+    source = SourceSummarySerializer(read_only=True)
+    authors = BylineSerializer(source="bylines", many=True, read_only=True)
+    topics = TopicSummarySerializer(many=True, read_only=True)
+    tags = TagListField(read_only=True)
+    reading_minutes = serializers.IntegerField(read_only=True)
+    rank = serializers.SerializerMethodField()
+    snippet = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "url",
+            "slug",
+            "title",
+            "summary",
+            "status",
+            "language",
+            "published_at",
+            "updated_at",
+            "word_count",
+            "reading_minutes",
+            "source",
+            "authors",
+            "topics",
+            "tags",
+            "rank",
+            "snippet",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, article) -> str:
+        return absolute(self.context.get("request"), reverse("api:article-detail", args=[article.pk]))
+
+    def get_rank(self, article) -> float | None:
+        return getattr(article, "rank", None)
+
+    def get_snippet(self, article) -> str | None:
+        """Return the matching passage with `<mark>` around the hits (search results only); the rest is escaped."""
+        return getattr(article, "snippet", None)
+
+
+class ArticleDetailSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+    """An article in full, and the shape clients write: relations by id, tags by name."""
+
+    source = SourceSummarySerializer(read_only=True)
+    authors = BylineSerializer(source="bylines", many=True, read_only=True)
+    topics = TopicSummarySerializer(many=True, read_only=True)
+    tags = TagListField(required=False)
+    body_html = serializers.SerializerMethodField()
+    reading_minutes = serializers.IntegerField(read_only=True)
+    links = serializers.SerializerMethodField()
+
+    source_id = IdField(
+        source="source", queryset=Source.objects.all(), allow_null=True, required=False, write_only=True
+    )
+    bylines = BylineWriteSerializer(many=True, required=False, write_only=True, help_text="Authors in byline order.")
+    topic_ids = IdField(source="topics", queryset=Topic.objects.all(), many=True, required=False, write_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "summary",
+            "body",
+            "body_html",
+            "status",
+            "language",
+            "published_at",
+            "created_at",
+            "updated_at",
+            "word_count",
+            "reading_minutes",
+            "revision",
+            "fingerprint",
+            "external_id",
+            "duplicate_of",
+            "source",
+            "authors",
+            "topics",
+            "tags",
+            "links",
+            "source_id",
+            "bylines",
+            "topic_ids",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "published_at",
+            "created_at",
+            "updated_at",
+            "word_count",
+            "revision",
+            "fingerprint",
+            "duplicate_of",
+        ]
+        extra_kwargs = {"slug": {"required": False, "allow_blank": True}}
+        validators = []  # uniqueness per source is checked in validate(), where a missing slug can be derived
+
+    def get_body_html(self, article) -> str:
+        return render_body_html(article.body)
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {name: {"type": "string", "format": "uri"} for name in ("self", "source", "imports")},
+            "required": ["self"],
+        }
+    )
+    def get_links(self, article) -> dict:
+        request = self.context.get("request")
+        links = {"self": absolute(request, reverse("api:article-detail", args=[article.pk]))}
+        if article.source_id:
+            links["source"] = absolute(request, reverse("api:source-detail", args=[article.source_id]))
+        if request is not None and request.user.has_perm("articles.view_importrecord"):
+            links["imports"] = absolute(request, reverse("api:import-list") + f"?article={article.pk}")
+        return links
+
+    def validate(self, attrs):
+        instance = self.instance
+        source = attrs.get("source", instance.source if instance else None)
+        title = attrs.get("title", instance.title if instance else "")
+        slug = attrs.get("slug") or (instance.slug if instance else "") or unique_slug(title)
+        same_place = Article.objects.filter(source=source) if source else Article.objects.filter(source__isnull=True)
+        if instance is not None:
+            same_place = same_place.exclude(pk=instance.pk)
+        if same_place.filter(slug=slug).exists():
+            if attrs.get("slug"):
+                raise serializers.ValidationError({"slug": "Another article of this source already has this slug."})
+            slug = next(f"{slug}-{n}" for n in range(2, 10_000) if not same_place.filter(slug=f"{slug}-{n}").exists())
+        attrs["slug"] = slug
+        external_id = attrs.get("external_id", instance.external_id if instance else "")
+        if external_id and same_place.filter(external_id=external_id).exists():
+            raise serializers.ValidationError({"external_id": "Another article of this source has this external id."})
+        if "body" in attrs:
+            fingerprint = content_fingerprint(attrs["body"])
+            others = Article.objects.exclude(pk=instance.pk) if instance else Article.objects.all()
+            twin = others.filter(fingerprint=fingerprint).only("pk").first() if fingerprint else None
+            if twin:
+                raise serializers.ValidationError({"body": f"Article {twin.pk} already has exactly this text."})
+        bylines = attrs.get("bylines")
+        if bylines is not None:
+            author_ids = [b["author"].pk for b in bylines]
+            if len(author_ids) != len(set(author_ids)):
+                raise serializers.ValidationError({"bylines": "An author can appear only once on a byline."})
+        return attrs
+
+    @transaction.atomic
+    def create(self, validated_data):
+        relations = self._pop_relations(validated_data)
+        article = Article.objects.create(**validated_data)
+        self._set_relations(article, *relations)
+        return article
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        relations = self._pop_relations(validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        instance.save()
+        self._set_relations(instance, *relations)
+        return instance
+
+    @staticmethod
+    def _pop_relations(validated_data):
+        return (
+            validated_data.pop("bylines", None),
+            validated_data.pop("topics", None),
+            validated_data.pop("tags", None),
+        )
+
+    @staticmethod
+    def _set_relations(article, bylines, topics, tags):
+        if bylines is not None:
+            article.bylines.all().delete()
+            Byline.objects.bulk_create(
+                Byline(article=article, author=b["author"], position=position, role=b.get("role", ""))
+                for position, b in enumerate(bylines)
+            )
+        if topics is not None:
+            article.topics.set(topics)
+        if tags is not None:
+            article.tags.set(tags)
+
+
+class PublishSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(
+        required=False, help_text="Publication time; a future time schedules the article. Default: now."
+    )
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    article_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Author
+        fields = ["id", "name", "slug", "kind", "bio", "article_count", "created_at", "updated_at"]
+        read_only_fields = ["id", "article_count", "created_at", "updated_at"]
+        extra_kwargs = {"slug": {"required": False}}
+
+    def validate_name(self, value):
+        others = Author.objects.exclude(pk=self.instance.pk) if self.instance else Author.objects.all()
+        if others.named(value).exists():
+            raise serializers.ValidationError("An author with this name already exists.")
+        return value
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    article_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Source
+        fields = ["id", "name", "slug", "kind", "homepage_url", "article_count", "created_at", "updated_at"]
+        read_only_fields = ["id", "article_count", "created_at", "updated_at"]
+        extra_kwargs = {"slug": {"required": False}}
+
+    def validate_name(self, value):
+        others = Source.objects.exclude(pk=self.instance.pk) if self.instance else Source.objects.all()
+        if others.filter(name__iexact=" ".join(value.split())).exists():
+            raise serializers.ValidationError("A source with this name already exists.")
+        return value
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    """A topic with its place in the tree: its parent and its direct children."""
+
+    article_count = serializers.IntegerField(read_only=True)
+    parent = IdField(queryset=Topic.objects.all(), allow_null=True, required=False)
+    children = IdField(many=True, read_only=True)
+
+    class Meta:
+        model = Topic
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "parent",
+            "children",
+            "description",
+            "iptc_code",
+            "keywords",
+            "article_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "children", "article_count", "created_at", "updated_at"]
+        extra_kwargs = {"slug": {"required": False}}
+
+    def validate_keywords(self, value):
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise serializers.ValidationError("Expected a list of words.")
+        return value
+
+    def validate_iptc_code(self, value):
+        others = Topic.objects.exclude(pk=self.instance.pk) if self.instance else Topic.objects.all()
+        if value and others.filter(iptc_code=value).exists():
+            raise serializers.ValidationError("Another topic has this IPTC code.")
+        return value
+
+    def validate_parent(self, parent):
+        ancestor = parent
+        while self.instance is not None and ancestor is not None:
+            if ancestor.pk == self.instance.pk:
+                raise serializers.ValidationError("A topic cannot sit below itself.")
+            ancestor = ancestor.parent
+        return parent
+
+
+class TagSerializer(serializers.ModelSerializer):
+    article_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Tag
+        fields = ["id", "name", "slug", "article_count"]
+        read_only_fields = ["id", "article_count"]
+        extra_kwargs = {"slug": {"required": False}}
+
+    def validate_name(self, value):
+        others = Tag.objects.exclude(pk=self.instance.pk) if self.instance else Tag.objects.all()
+        if others.filter(name__iexact=value).exists():
+            raise serializers.ValidationError("A tag with this name already exists.")
+        return value
+
+
+class ImportRecordSerializer(serializers.ModelSerializer):
+    """One import attempt as it was recorded: the raw text verbatim, the outcome and every cleaning edit."""
+
+    raw_text = serializers.CharField(read_only=True)
+    channel = serializers.CharField(source="batch.channel", read_only=True)
+
+    class Meta:
+        model = ImportRecord
+        fields = [
+            "id",
+            "batch",
+            "channel",
+            "article",
+            "origin",
+            "outcome",
+            "error",
+            "encoding",
+            "raw_sha256",
+            "raw_size",
+            "raw_text",
+            "warnings",
+            "edits",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    text = serializers.CharField(trim_whitespace=False, help_text="The piece, exactly as received.")
+    source = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="The outlet, when the piece does not name it."
+    )
+
+
+class ImportResultSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=ImportRecord.Outcome.choices)
+    article_id = serializers.IntegerField(allow_null=True)
+    record_id = serializers.IntegerField(allow_null=True)
+    title = serializers.CharField(allow_blank=True, allow_null=True)
+    warnings = serializers.ListField(child=serializers.CharField())
+    error = serializers.CharField(allow_blank=True, allow_null=True)
+    article = ArticleDetailSerializer(allow_null=True, read_only=True)
+
+
+def absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path

@@ -1,0 +1,19 @@
+"""Routes of `/api/v1/`."""
+
+from django.urls import re_path
+from rest_framework.routers import DefaultRouter
+
+from articles.api import views
+from articles.api.exceptions import not_found
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("articles", views.ArticleViewSet, basename="article")
+router.register("authors", views.AuthorViewSet, basename="author")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("topics", views.TopicViewSet, basename="topic")
+router.register("tags", views.TagViewSet, basename="tag")
+router.register("imports", views.ImportViewSet, basename="import")
+
+urlpatterns = [*router.urls, re_path(r"^.*$", not_found)]

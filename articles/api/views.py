@@ -1,0 +1,321 @@
+"""API views: generic viewsets for the resources, thin actions for the workflow, one view for imports.
+
+What a reader may see is decided here, in `get_queryset`: without `articles.view_article` a reader sees published
+articles whose publication time has come, and only the authors, sources and tags credited on them; anything else is
+a 404, never a 403, so drafts do not reveal that they exist.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from taggit.models import Tag, TaggedItem
+
+from articles import workflow
+from articles.api import conditional
+from articles.api.filters import (
+    ArticleFilter,
+    AuthorFilter,
+    ImportRecordFilter,
+    SourceFilter,
+    TagFilter,
+    TopicFilter,
+)
+from articles.api.pagination import ArticlePagination, PageNumberPagination
+from articles.api.parsers import LimitedJSONParser, PlainTextParser
+from articles.api.permissions import ImportPermission, ModelPermissionsOrAnonReadOnly, sees_unpublished
+from articles.api.serializers import (
+    ArticleDetailSerializer,
+    ArticleListSerializer,
+    AuthorSerializer,
+    ImportRecordSerializer,
+    ImportRequestSerializer,
+    ImportResultSerializer,
+    PublishSerializer,
+    SourceSerializer,
+    TagSerializer,
+    TopicSerializer,
+    requested_fields,
+)
+from articles.models import Article, Author, Byline, ImportRecord, Source, Topic
+
+ARTICLE_RELATIONS = {
+    "authors": Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position")),
+    "topics": Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug")),
+    "tags": "tags",
+}
+
+ARTICLE_KEY = OpenApiParameter(
+    "key",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The article's id, or its slug (with `?source=<source slug>` when two sources use the same slug).",
+)
+SLUG_SOURCE = OpenApiParameter(
+    "source", OpenApiTypes.STR, description="With a slug key: the source slug, when the slug alone is ambiguous."
+)
+FIELDS = OpenApiParameter(
+    "fields", OpenApiTypes.STR, description="Comma-separated field names to return, e.g. `id,title,published_at`."
+)
+
+
+def visible_articles(user):
+    return Article.objects.all() if sees_unpublished(user) else Article.objects.published()
+
+
+def count_of(related, key: str):
+    """Return the number of `related` rows as a subquery (0 when none); `related` is correlated on `key`."""
+    counted = related.order_by().values(key).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
+
+
+def audience(user) -> str:
+    return "staff" if sees_unpublished(user) else "public"
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[FIELDS], summary="List articles (summaries, no body)"),
+    retrieve=extend_schema(parameters=[ARTICLE_KEY, SLUG_SOURCE, FIELDS], summary="An article in full"),
+    update=extend_schema(parameters=[ARTICLE_KEY]),
+    partial_update=extend_schema(parameters=[ARTICLE_KEY]),
+    destroy=extend_schema(parameters=[ARTICLE_KEY]),
+)
+class ArticleViewSet(viewsets.ModelViewSet):
+    queryset = Article.objects.select_related("source")
+    serializer_class = ArticleDetailSerializer
+    filterset_class = ArticleFilter
+    pagination_class = ArticlePagination
+    permission_classes = [ModelPermissionsOrAnonReadOnly]
+    lookup_url_kwarg = "key"
+    lookup_value_regex = r"[^/.]+"
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            queryset = queryset.defer("body", "fingerprint", "external_id")
+        return queryset if sees_unpublished(self.request.user) else queryset.published()
+
+    def get_serializer_class(self):
+        return ArticleListSerializer if self.action == "list" else ArticleDetailSerializer
+
+    def get_object(self):
+        key = self.kwargs[self.lookup_url_kwarg]
+        queryset = self.get_queryset()
+        if key.isdigit():
+            matches = queryset.filter(pk=int(key)) if len(key) <= 18 else queryset.none()
+        else:
+            matches = queryset.filter(slug=key)
+            if self.request.query_params.get("source"):
+                matches = matches.filter(source__slug=self.request.query_params["source"])
+        found = list(matches[:2])
+        if not found:
+            raise Http404("No article matches this id or slug.")
+        if len(found) > 1:
+            raise ValidationError({"source": ["Several sources use this slug; add ?source=<source slug>."]})
+        article = found[0]
+        self.check_object_permissions(self.request, article)
+        return article
+
+    def load_relations(self, articles) -> None:
+        """Load the relations the response shows (one query each, whatever the number of articles)."""
+        wanted = requested_fields(self.request)
+        lookups = [lookup for name, lookup in ARTICLE_RELATIONS.items() if wanted is None or name in wanted]
+        prefetch_related_objects(articles, *lookups)
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = self.paginate_queryset(queryset)
+        etag, last_modified = conditional.list_validators(
+            request, rows, self.paginator.count, audience=audience(request.user)
+        )
+        cached = conditional.not_modified(request, etag, last_modified, honour_modified_since=False)
+        if cached is not None:
+            return cached
+        self.load_relations(rows)
+        response = self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        conditional.set_validators(response, etag, last_modified)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        article = self.get_object()
+        etag, last_modified = conditional.detail_validators(article, audience=audience(request.user))
+        cached = conditional.not_modified(request, etag, last_modified, honour_modified_since=True)
+        if cached is not None:
+            return cached
+        self.load_relations([article])
+        response = Response(self.get_serializer(article).data)
+        conditional.set_validators(response, etag, last_modified)
+        return response
+
+    def perform_create(self, serializer):
+        serializer.save()
+        self.load_relations([serializer.instance])
+
+    def perform_update(self, serializer):
+        serializer.instance._history_user = self.request.user
+        serializer.save()
+        for name in ("bylines", "topics", "tags"):
+            getattr(serializer.instance, "_prefetched_objects_cache", {}).pop(name, None)
+        self.load_relations([serializer.instance])
+
+    def _after_workflow(self, article):
+        article.refresh_from_db()
+        self.load_relations([article])
+        return Response(ArticleDetailSerializer(article, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        parameters=[ARTICLE_KEY], request=PublishSerializer, responses=ArticleDetailSerializer, summary="Publish"
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def publish(self, request, key=None):
+        """Publish now, or at `at` (a future time schedules the article); needs `articles.publish_article`."""
+        article = self.get_object()
+        params = PublishSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        workflow.publish([article], user=request.user, at=params.validated_data.get("at"))
+        return self._after_workflow(article)
+
+    @extend_schema(parameters=[ARTICLE_KEY], request=None, responses=ArticleDetailSerializer, summary="Unpublish")
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def unpublish(self, request, key=None):
+        """Take a published article back to draft; needs `articles.publish_article`."""
+        article = self.get_object()
+        workflow.unpublish([article], user=request.user)
+        return self._after_workflow(article)
+
+    @extend_schema(parameters=[ARTICLE_KEY], request=None, responses=ArticleDetailSerializer, summary="Send to review")
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def review(self, request, key=None):
+        """Move a draft to review; needs `articles.change_article`."""
+        article = self.get_object()
+        workflow.send_to_review([article], user=request.user)
+        return self._after_workflow(article)
+
+    @extend_schema(parameters=[ARTICLE_KEY], request=None, responses=ArticleDetailSerializer, summary="Archive")
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def archive(self, request, key=None):
+        """Archive; archiving a published article takes it off the site, so that needs publishing rights too."""
+        article = self.get_object()
+        workflow.archive([article], user=request.user)
+        return self._after_workflow(article)
+
+
+class CountedViewSet(viewsets.ModelViewSet):
+    """A resource listed with its number of visible articles; anonymous readers see only those with some."""
+
+    pagination_class = PageNumberPagination
+    permission_classes = [ModelPermissionsOrAnonReadOnly]
+    hide_when_empty = True
+
+    def article_count(self, visible):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        visible = visible_articles(self.request.user)
+        queryset = super().get_queryset().annotate(article_count=self.article_count(visible))
+        if self.hide_when_empty and not sees_unpublished(self.request.user):
+            queryset = queryset.filter(article_count__gt=0)
+        return queryset
+
+
+class AuthorViewSet(CountedViewSet):
+    queryset = Author.objects.all()
+    serializer_class = AuthorSerializer
+    filterset_class = AuthorFilter
+
+    def article_count(self, visible):
+        return count_of(Byline.objects.filter(author=OuterRef("pk"), article__in=visible.values("pk")), "author")
+
+
+class SourceViewSet(CountedViewSet):
+    queryset = Source.objects.all()
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilter
+
+    def article_count(self, visible):
+        return count_of(visible.filter(source=OuterRef("pk")), "source")
+
+
+class TopicViewSet(CountedViewSet):
+    """Topics form the public taxonomy, so the whole tree is shown; counts are of directly assigned articles."""
+
+    queryset = Topic.objects.prefetch_related(Prefetch("children", queryset=Topic.objects.only("id", "parent_id")))
+    serializer_class = TopicSerializer
+    filterset_class = TopicFilter
+    hide_when_empty = False
+
+    def article_count(self, visible):
+        through = Article.topics.through.objects
+        return count_of(through.filter(topic=OuterRef("pk"), article__in=visible.values("pk")), "topic")
+
+
+class TagViewSet(CountedViewSet):
+    queryset = Tag.objects.order_by("name")
+    serializer_class = TagSerializer
+    filterset_class = TagFilter
+
+    def article_count(self, visible):
+        tagged = TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Article))
+        return count_of(tagged.filter(tag=OuterRef("pk"), object_id__in=visible.values("pk")), "tag")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Import records, newest first (raw text, warnings and cleaning edits)"),
+    retrieve=extend_schema(summary="One import record"),
+)
+class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = ImportRecord.objects.select_related("batch")
+    serializer_class = ImportRecordSerializer
+    filterset_class = ImportRecordFilter
+    pagination_class = PageNumberPagination
+    permission_classes = [ImportPermission]
+    parser_classes = [PlainTextParser, LimitedJSONParser, FormParser, MultiPartParser]
+
+    @extend_schema(
+        summary="Import a piece",
+        description=(
+            "Send the raw piece as `text/plain` (add `?source=` to name the outlet when the piece does not), or as "
+            'JSON `{"text": ..., "source": ...}`. The piece goes through the same pipeline as the import command '
+            "and lands as a draft. 201 when an article was created, 200 for any other outcome that succeeded "
+            "(updated, unchanged, duplicate, conflict), 422 when the piece could not be imported."
+        ),
+        parameters=[OpenApiParameter("source", OpenApiTypes.STR, description="The outlet (text/plain bodies).")],
+        request={"text/plain": OpenApiTypes.STR, "application/json": ImportRequestSerializer},
+        responses={
+            201: ImportResultSerializer,
+            200: ImportResultSerializer,
+            422: OpenApiResponse(ImportResultSerializer, description="The piece was rejected; `error` says why."),
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        from articles.ingest import ImportOptions, import_bytes
+
+        if isinstance(request.data, bytes):
+            data, source = request.data, request.query_params.get("source") or None
+            if not data.strip():
+                raise ValidationError({"text": ["The body is empty; send the piece as text/plain."]})
+        else:
+            params = ImportRequestSerializer(data=request.data)
+            params.is_valid(raise_exception=True)
+            data, source = params.validated_data["text"].encode("utf-8"), params.validated_data.get("source") or None
+        options = ImportOptions(source=source, status="draft", channel="api", user=request.user, clean=True)
+        result = import_bytes(data, origin="api", options=options)
+        article = None
+        if result.article_id:
+            article = Article.objects.select_related("source").filter(pk=result.article_id).first()
+            if article is not None:
+                prefetch_related_objects([article], *ARTICLE_RELATIONS.values())
+        body = ImportResultSerializer(
+            {**result.to_dict(), "article": article}, context=self.get_serializer_context()
+        ).data
+        if result.outcome == "failed":
+            return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+        return Response(body, status=status.HTTP_201_CREATED if result.outcome == "created" else status.HTTP_200_OK)
