@@ -103,10 +103,12 @@ _FUNCTION_WORDS = {
     "why",
     "with",
 }
-# Common English words score around 5 and above; people's names mostly lower. A line whose words average this
-# much is a heading such as "Key Points", not a name.
-_COMMON_WORDS_ZIPF = 5.0
+# Common English words score around 5 and above; people's names mostly lower (even "John Smith" averages 5.1).
+# A line whose words average more is a heading such as "Key Points", not a name.
+_COMMON_WORDS_ZIPF = 5.15
 MAX_NAME_WORDS = 4
+# Without "By" a name line is two or three words; four capitalised words are far more often a heading.
+MAX_BARE_NAME_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,7 @@ def looks_like_byline(line: str) -> bool:
         if _classify(piece).kind != PERSON:
             continue
         words = piece.split()
-        if not (1 if has_by else 2) <= len(words) <= MAX_NAME_WORDS:
+        if not (1 if has_by else 2) <= len(words) <= (MAX_NAME_WORDS if has_by else MAX_BARE_NAME_WORDS):
             return False
         for word in words:
             if word.casefold() in _PARTICLES:

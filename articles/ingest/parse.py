@@ -411,8 +411,9 @@ def _derive_title(blocks: list[str]) -> str:
     for block in prose:
         text = _BULLET_RE.sub(r"\g<item>", block)
         words = first_sentence(text).split()
-        if words:
-            if len(words) <= DERIVED_TITLE_WORDS:
-                return " ".join(words).rstrip(".")
+        if len(words) > DERIVED_TITLE_WORDS:
             return " ".join(words[:DERIVED_TITLE_WORDS]).rstrip(",;:") + "…"
+        title = " ".join(words).rstrip(".")
+        if any(char.isalnum() for char in title):
+            return title
     return "Untitled"

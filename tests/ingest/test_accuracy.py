@@ -1,0 +1,51 @@
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+SHARED_SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "ingest_accuracy.py"
+
+
+def _load_bench():
+    spec = importlib.util.spec_from_file_location("ingest_accuracy", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def report():
+    return _load_bench().measure_accuracy(SHARED_SAMPLES / "pieces", seed=SHARED_SAMPLES / "seed.txt")
+
+
+@pytest.mark.parametrize("field", ["title", "byline", "source"])
+def test_titles_bylines_and_sources_are_all_right_on_sure_pieces(report, field):
+    tally = report.sure[field]
+    assert tally.total > 0
+    assert tally.right == tally.total, report.misses
+
+
+def test_no_footer_is_left_in_any_body(report):
+    tally = report.overall["footer_free"]
+    assert tally.total > 0
+    assert tally.right == tally.total, report.misses
+
+
+@pytest.mark.parametrize("field", ["repairs", "compounds"])
+def test_on_the_seed_every_repair_is_made_and_every_compound_kept(report, field):
+    tally = report.seed[field]
+    assert tally.total > 0
+    assert tally.right == tally.total, report.misses
+
+
+def test_the_accuracy_function_counts_a_miss(tmp_path):
+    bench = _load_bench()
+    (tmp_path / "a.txt").write_text("Rain fell.\nThe post Rain appeared first on Weather Desk.\n", encoding="utf-8")
+    (tmp_path / "truth.jsonl").write_text(
+        '{"file": "a.txt", "title": "Snow", "byline": null, "source": "Weather Desk"}\n', encoding="utf-8"
+    )
+    measured = bench.measure_accuracy(tmp_path)
+    assert (measured.overall["title"].right, measured.overall["title"].total) == (0, 1)
+    assert (measured.overall["source"].right, measured.overall["source"].total) == (1, 1)
+    assert measured.misses

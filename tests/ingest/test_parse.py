@@ -1,0 +1,224 @@
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from articles.ingest.bylines import AuthorName
+from articles.ingest.parse import parse_piece
+
+TEMPLATE = """Harbour fees to rise
+
+Harbour fees to rise
+
+Mira Oduya
+
+The port authority will raise its fees next month, officials said on Monday.
+Harbour fees to rise
+Shipping lines were told in a letter that the increase would be modest.
+What changes for traders
+Importers will pay more for each container held beyond a week.
+
+The post Harbour fees to rise appeared first on The Coastal Ledger."""
+
+
+def test_the_template_gives_title_byline_source_body_and_subheadings():
+    piece = parse_piece(TEMPLATE)
+    assert piece.title == "Harbour fees to rise"
+    assert not piece.title_derived
+    assert piece.byline == "Mira Oduya"
+    assert piece.authors == [AuthorName("Mira Oduya", "person")]
+    assert piece.source_name == "The Coastal Ledger"
+    assert piece.summary == "The port authority will raise its fees next month, officials said on Monday."
+    assert piece.subheadings == ["What changes for traders"]
+    assert piece.body.split("\n\n") == [
+        "The port authority will raise its fees next month, officials said on Monday.",
+        "Shipping lines were told in a letter that the increase would be modest.",
+        "## What changes for traders",
+        "Importers will pay more for each container held beyond a week.",
+    ]
+    assert piece.warnings == []
+    assert not piece.truncated
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        TEMPLATE.replace("\n", "\r\n"),
+        "\ufeff" + TEMPLATE,
+        "\n".join(line + "   " for line in TEMPLATE.split("\n")),
+        TEMPLATE.replace("Mira Oduya\n\n", ""),
+        TEMPLATE.replace("Harbour fees to rise\n\nHarbour fees to rise\n\n", "Harbour fees to rise\n\n", 1),
+    ],
+    ids=["windows-line-endings", "bom", "trailing-whitespace", "no-byline", "title-not-repeated"],
+)
+def test_template_variants_parse_to_the_same_title_body_and_source(variant):
+    piece = parse_piece(variant)
+    assert piece.title == "Harbour fees to rise"
+    assert piece.source_name == "The Coastal Ledger"
+    assert piece.body == parse_piece(TEMPLATE).body
+
+
+def test_a_missing_footer_leaves_the_source_unknown_with_a_warning():
+    piece = parse_piece(TEMPLATE.rsplit("\n\nThe post", 1)[0])
+    assert piece.source_name is None
+    assert piece.title == "Harbour fees to rise"
+    assert any("source" in warning for warning in piece.warnings)
+
+
+def test_a_footer_title_different_from_the_header_is_warned_about():
+    piece = parse_piece(TEMPLATE.replace("The post Harbour fees to rise", "The post Harbour fees will rise"))
+    assert piece.title == "Harbour fees will rise"
+    assert any("differs" in warning for warning in piece.warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "source", "body_start"),
+    [
+        (
+            "Rains flooded three districts overnight.\nThe post Floods hit the valley appeared first on Valley Times.",
+            "Floods hit the valley",
+            "Valley Times",
+            "Rains flooded",
+        ),
+        (
+            "Talks resumed with the union, the standard-bearerThe post Talks resume appeared first on Daily Wire.",
+            "Talks resume",
+            "Daily Wire",
+            "Talks resumed",
+        ),
+        (
+            "Bridge works\n\nCrews began repairs on Friday.\n\nThe post Bridge works first appeared on City Paper.",
+            "Bridge works",
+            "City Paper",
+            "Crews began",
+        ),
+        (
+            "Crews began repairs.\n\nThis post was syndicated from River Gazette. Click here to read the full text.",
+            "Crews began repairs",
+            "River Gazette",
+            "Crews began",
+        ),
+        (
+            "Crews began repairs.\nThe post Repairs begin appeared first on River Gazette.\n"
+            "This post was syndicated from River Gazette. Click here to read the full text on River Gazette.",
+            "Repairs begin",
+            "River Gazette",
+            "Crews began",
+        ),
+    ],
+    ids=["title-only-in-footer", "glued-footer", "first-appeared-on", "syndicated", "two-footers"],
+)
+def test_footer_wordings_give_title_and_source_and_never_reach_the_body(text, title, source, body_start):
+    piece = parse_piece(text)
+    assert piece.title == title
+    assert piece.source_name == source
+    assert piece.body.startswith(body_start)
+    for marker in ("The post", "appeared first", "first appeared", "syndicated"):
+        assert marker not in piece.body
+
+
+@pytest.mark.parametrize(
+    "trailer", ["Read More", "Read Full Story", "Source link", "Stay Updated with the Latest News!"]
+)
+def test_trailers_around_the_footer_are_not_body(trailer):
+    text = f"Crews began repairs.\n{trailer}\nThe post Repairs begin appeared first on River Gazette.\n\n{trailer}"
+    piece = parse_piece(text)
+    assert piece.body == "Crews began repairs."
+
+
+def test_an_outlet_and_date_line_gives_the_publication_time():
+    text = "Repairs begin\n\nRivergaz | 16-07-2025 01:30pm |\n\nCrews began repairs.\n"
+    piece = parse_piece(text)
+    assert piece.published_at == datetime(2025, 7, 16, 13, 30, tzinfo=UTC)
+    assert piece.byline is None
+    assert piece.body == "Crews began repairs."
+
+
+def test_a_date_prefix_gives_the_publication_date_and_leaves_the_body():
+    piece = parse_piece(" date 2020-10-26 Markets slid again. The post Slide appeared first on Desk Daily.")
+    assert piece.published_at == datetime(2020, 10, 26, tzinfo=UTC)
+    assert piece.body == "Markets slid again."
+
+
+def test_an_inline_byline_is_taken_from_the_start_of_the_lede():
+    piece = parse_piece("By Tola Ameh ON Monday the council met.\nThe post Council meets appeared first on Metro.")
+    assert piece.byline == "Tola Ameh"
+    assert piece.body == "ON Monday the council met."
+
+
+def test_a_dateline_stays_in_the_body_and_is_no_byline():
+    piece = parse_piece("Council meets\n\nABUJA – The council met on Monday.\n")
+    assert piece.byline is None
+    assert piece.body == "ABUJA – The council met on Monday."
+
+
+def test_page_chrome_and_category_lines_are_dropped():
+    text = (
+        "home All News open_in_new Full Article\n\nLocal Politics\n\nCouncil meets\n\nCouncil meets\n\n"
+        "The council met on Monday.\n\nattach_file Politics\narrow_drop_down\n"
+    )
+    piece = parse_piece(text)
+    assert piece.title == "Council meets"
+    assert piece.body == "The council met on Monday."
+
+
+def test_a_repeated_caption_loses_to_the_footer_title_with_a_warning():
+    text = (
+        "Governor Ada Eze at the launch\n\nGovernor Ada Eze at the launch\n\n"
+        '"We will build the road," the governor said.\n\n'
+        "The post Why the road matters appeared first on State Herald."
+    )
+    piece = parse_piece(text)
+    assert piece.title == "Why the road matters"
+    assert piece.body == '"We will build the road," the governor said.'
+    assert any("caption" in warning for warning in piece.warnings)
+
+
+def test_a_piece_without_a_title_gets_a_derived_one_and_a_warning():
+    piece = parse_piece("The council met on Monday to agree a budget for the next two years of road building work.")
+    assert piece.title_derived
+    assert piece.title == "The council met on Monday to agree a budget for the next…"
+    assert any("derived" in warning for warning in piece.warnings)
+
+
+def test_a_cut_off_piece_is_marked_truncated_and_warned_about():
+    piece = parse_piece("Council meets\n\nThe council met on Monday.\n\nThe post Council me")
+    assert piece.truncated
+    assert "The post" not in piece.body
+    assert piece.warnings
+
+
+def test_bullets_are_kept_as_list_items():
+    piece = parse_piece("Key facts\n\n  • Rates rose.\n  • Jobs fell.\n\nThe economy slowed in May.\n")
+    assert "- Rates rose.\n- Jobs fell." in piece.body
+
+
+def test_hard_wrapped_lines_join_into_one_paragraph():
+    piece = parse_piece("Council meets\n\nThe council met on Monday to agree\na budget for two years.\n")
+    assert piece.body == "The council met on Monday to agree a budget for two years."
+
+
+def test_a_title_printed_after_the_body_is_found():
+    piece = parse_piece("The council met on Monday and agreed a budget.\n\nCouncil agrees budget for roads")
+    assert piece.title == "Council agrees budget for roads"
+    assert piece.body == "The council met on Monday and agreed a budget."
+
+
+def test_digest_footers_are_removed_and_all_items_kept():
+    text = (
+        "Rain fell.\nThe post Rain appeared first on Weather Desk.\n"
+        "Sun shone.\nThe post Sun appeared first on Weather Desk."
+    )
+    piece = parse_piece(text)
+    assert "Rain fell." in piece.body
+    assert "Sun shone." in piece.body
+    assert "appeared first" not in piece.body
+    assert any("digest" in warning for warning in piece.warnings)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_parse_piece_never_raises_and_always_gives_a_title(text):
+    piece = parse_piece(text)
+    assert piece.title
