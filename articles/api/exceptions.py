@@ -1,5 +1,6 @@
 """Every API error as JSON: DRF's errors, plus the Django exceptions that would otherwise become HTML or a 500."""
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -26,7 +27,9 @@ class Conflict(APIException):
 def api_exception_handler(exc, context):
     """Translate Django's own exceptions into API errors, then let DRF render them as JSON."""
     if isinstance(exc, RequestDataTooBig):
-        exc = PayloadTooLarge()
+        exc = PayloadTooLarge(
+            f"The request body is larger than the limit of {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
+        )
     elif isinstance(exc, ProtectedError | RestrictedError):
         exc = Conflict(
             "It is still referred to by other records (for example articles or subtopics); detach them first."

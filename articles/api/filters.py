@@ -144,11 +144,18 @@ class TopicFilter(filters.FilterSet):
     parent = SlugFilter(
         to_field_name="slug", queryset=Topic.objects.all(), help_text="Only the direct children of this topic."
     )
-    root = filters.BooleanFilter(field_name="parent", lookup_expr="isnull", help_text="Only top-level topics.")
+    root = filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_root",
+        help_text="`true`: only top-level topics; `false`: only subtopics.",
+    )
 
     class Meta:
         model = Topic
         fields = []
+
+    def filter_root(self, queryset, name, value):
+        return queryset.filter(parent__isnull=value == "true")
 
 
 class TagFilter(filters.FilterSet):

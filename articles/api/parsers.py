@@ -20,7 +20,7 @@ def refuse_oversize(parser_context) -> None:
     except ValueError:
         length = 0
     if length > limit:
-        raise PayloadTooLarge(f"The request body is {length} bytes; the limit is {limit}.")
+        raise PayloadTooLarge(f"The request body is {length} bytes, larger than the limit of {limit} bytes.")
 
 
 class LimitedJSONParser(JSONParser):

@@ -56,6 +56,16 @@ class IdField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
+class ArticleCountField(serializers.IntegerField):
+    """The number of articles the reader may see; a row just written has not been counted and shows 0."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(instance, "article_count", 0)
+
+
 class SourceSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
@@ -304,7 +314,7 @@ class PublishSerializer(serializers.Serializer):
 
 
 class AuthorSerializer(serializers.ModelSerializer):
-    article_count = serializers.IntegerField(read_only=True)
+    article_count = ArticleCountField()
 
     class Meta:
         model = Author
@@ -320,7 +330,7 @@ class AuthorSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
-    article_count = serializers.IntegerField(read_only=True)
+    article_count = ArticleCountField()
 
     class Meta:
         model = Source
@@ -338,7 +348,7 @@ class SourceSerializer(serializers.ModelSerializer):
 class TopicSerializer(serializers.ModelSerializer):
     """A topic with its place in the tree: its parent and its direct children."""
 
-    article_count = serializers.IntegerField(read_only=True)
+    article_count = ArticleCountField()
     parent = IdField(queryset=Topic.objects.all(), allow_null=True, required=False)
     children = IdField(many=True, read_only=True)
 
@@ -381,7 +391,7 @@ class TopicSerializer(serializers.ModelSerializer):
 
 
 class TagSerializer(serializers.ModelSerializer):
-    article_count = serializers.IntegerField(read_only=True)
+    article_count = ArticleCountField()
 
     class Meta:
         model = Tag
