@@ -23,7 +23,7 @@ from articles.admin_filters import (
     TopicFilter,
     WarningsFilter,
 )
-from articles.admin_forms import ArticleAdminForm, BylineInlineFormSet
+from articles.admin_forms import ArticleAdminForm, BylineForm, BylineInlineFormSet
 from articles.models import Article, Author, Byline, ImportBatch, ImportRecord, Source, Topic
 from articles.workflow import PUBLISH_PERMISSION
 
@@ -32,6 +32,7 @@ LIST_AND_FORM = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
 class BylineInline(admin.TabularInline):
     model = Byline
+    form = BylineForm
     formset = BylineInlineFormSet
     extra = 0
     autocomplete_fields = ["author"]
@@ -45,7 +46,10 @@ class BylineInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "source", "byline", "status", "published_at", "word_count", "language", "flags"]
+    list_display = [
+        "title", "source", "byline", "status", "published_at", "word_count", "language", "flags", "updated_at",
+    ]  # fmt: skip
+    ordering = ["-updated_at", "-id"]  # the desk's view, recent work first; served by the article_updated index
     list_filter = [
         "status",
         SourceFilter,
@@ -63,7 +67,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
     paginator = admin_views.CappedCountPaginator
     date_hierarchy = "published_at"
     search_fields = ["title"]  # enables autocomplete; the search itself is full text, see get_search_results
-    search_help_text = "Words from the title, summary or body, best matches first; or an article number (#123)."
+    search_help_text = (
+        "Words from the title, summary or body (best matches first, or newest first when there are more than 500); "
+        "or an article number such as #123."
+    )
     autocomplete_fields = ["source", "topics"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["duplicate_of_link", "word_count", "created_at", "updated_at"]
@@ -102,12 +109,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return form
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        if term.lstrip("#").isdigit():
-            return queryset.filter(pk=int(term.lstrip("#"))), False
-        return queryset.search(term), False
+        return admin_views.search_articles(queryset, search_term), False
 
     def get_list_display(self, request):
         if request.GET.get("q", "").strip():
@@ -194,6 +196,7 @@ class CountedAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(CountedAdmin):
+    ordering = ["name"]
     list_display = ["name", "kind", "article_count"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -207,6 +210,7 @@ class AuthorAdmin(CountedAdmin):
 
 @admin.register(Source)
 class SourceAdmin(CountedAdmin):
+    ordering = ["name"]
     list_display = ["name", "kind", "homepage_url", "article_count"]
     list_filter = ["kind"]
     search_fields = ["name"]

@@ -106,6 +106,17 @@ class ArticleAdminForm(forms.ModelForm):
             cleaned["published_at"] = timezone.now()
 
 
+class BylineForm(forms.ModelForm):
+    """One byline row. Positions are only an order here: the formset renumbers them, so clashes are not errors."""
+
+    class Meta:
+        model = Byline
+        fields = ["position", "author", "role"]
+
+    def _get_validation_exclusions(self):
+        return {*super()._get_validation_exclusions(), "position"}
+
+
 class BylineInlineFormSet(forms.BaseInlineFormSet):
     """Bylines as the editor ordered them: positions are renumbered 0, 1, 2 ... so gaps and ties cannot clash."""
 

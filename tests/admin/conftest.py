@@ -1,0 +1,88 @@
+"""Helpers for driving the editorial admin through Django's test client."""
+
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+
+CHANGELIST = "/admin/articles/article/"
+SEED = Path(__file__).resolve().parents[3] / "shared" / "samples" / "seed.txt"
+
+
+def change_url(article) -> str:
+    return f"/admin/articles/article/{article.pk}/change/"
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+@pytest.fixture
+def login(client):
+    """Return a function that logs a user in and returns the client."""
+
+    def log_in(user):
+        client.force_login(user)
+        return client
+
+    return log_in
+
+
+@pytest.fixture
+def post_action(client):
+    """Return a function that posts a changelist action for some articles, following the redirect."""
+
+    def post(action, *objects, url=CHANGELIST, **extra):
+        data = {"action": action, "index": 0, "_selected_action": [obj.pk for obj in objects], **extra}
+        return client.post(url, data, follow=True)
+
+    return post
+
+
+def form_data(article: Article, **changes) -> dict:
+    """Return the POST data of the article's change form as the page would send it, with `changes` applied."""
+    article.refresh_from_db()
+    local = timezone.localtime(article.published_at) if article.published_at else None
+    bylines = list(article.bylines.order_by("position"))
+    data = {
+        "title": article.title,
+        "slug": article.slug,
+        "summary": article.summary,
+        "body": article.body,
+        "revision": article.revision,
+        "status": article.status,
+        "published_at_0": local.strftime("%Y-%m-%d") if local else "",
+        "published_at_1": local.strftime("%H:%M:%S") if local else "",
+        "source": article.source_id or "",
+        "language": article.language,
+        "external_id": article.external_id,
+        "topics": [topic.pk for topic in article.topics.all()],
+        "tags": "",
+        "bylines-TOTAL_FORMS": len(bylines),
+        "bylines-INITIAL_FORMS": len(bylines),
+        "bylines-MIN_NUM_FORMS": 0,
+        "bylines-MAX_NUM_FORMS": 1000,
+        "_save": "Save",
+    }
+    for index, byline in enumerate(bylines):
+        data |= {
+            f"bylines-{index}-id": byline.pk,
+            f"bylines-{index}-article": article.pk,
+            f"bylines-{index}-author": byline.author_id,
+            f"bylines-{index}-position": byline.position,
+            f"bylines-{index}-role": byline.role,
+        }
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def seed_article(superuser):
+    """Import the seed piece through the pipeline and return its article."""
+    from articles.ingest import ImportOptions, import_bytes
+
+    result = import_bytes(SEED.read_bytes(), origin="seed.txt", options=ImportOptions(channel="python"))
+    assert result.outcome == "created", result
+    return Article.objects.get(pk=result.article_id)
