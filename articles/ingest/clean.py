@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 import ftfy
 from wordfreq import zipf_frequency
@@ -27,12 +28,15 @@ _MOJIBAKE_HINT_RE = re.compile(
 )
 _INVISIBLES = ("\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
-_CLOSING_PUNCTUATION = ",.;:!?"
+# A single pass finds every candidate; a search per mark would scan the text six times.
+_SPACE_PUNCT_RE = re.compile(r" [,.;:!?]")
 # What may follow punctuation that had a stray space before it; anything else (" .5", " ...") is left alone.
 _AFTER_PUNCTUATION = frozenset(' \t\n"”’)')
 _BEFORE_PUNCTUATION = frozenset('"”’)')
 _QUOTES = frozenset('"“”')
 _DOUBLE_SPACE_RE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
+_TOKEN_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
+_DIGIT_RE = re.compile(r"\d")
 _PROTECTED_RE = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _VOCABULARY_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -71,14 +75,14 @@ class CleanResult:
 class PieceVocabulary(Mapping):
     """How often each lower-case word occurs in a piece, counted on demand.
 
-    Behaves like the `Counter` that `build_vocabulary(..., eager=True)` returns, but only counts the few words the
-    hyphen rule asks about, because counting every word of every piece costs more than the rest of the cleaning.
+    Behaves like the `Counter` that `build_vocabulary(..., eager=True)` returns (keys are lower-case; a word counts
+    in its lower-case, capitalised, title-case and upper-case spellings), but only counts the few words the hyphen
+    rule asks about, because counting every word of every piece costs more than the rest of the cleaning.
     Hyphenated forms count whole: "kazakh" is not counted inside "kazakh-russian".
     """
 
     def __init__(self, text: str):
         self._text = text
-        self._lower: str | None = None
         self._counts: dict[str, int] = {}
 
     def __getitem__(self, word: str) -> int:
@@ -102,17 +106,41 @@ class PieceVocabulary(Mapping):
     def _count(self, word: str) -> int:
         if not word:
             return 0
-        if self._lower is None:
-            self._lower = self._text.lower()
-        text, size, count = self._lower, len(word), 0
-        index = text.find(word)
-        while index != -1:
+        # Count the spellings a lower-case word takes in running text ("kazakh", "Kazakh", "KAZAKH",
+        # "Anti-Russian") rather than lower-casing the whole piece, which costs more than a few searches.
+        forms = {word, word.capitalize(), word.upper(), word.title()}
+        return sum(self._count_form(form) for form in forms)
+
+    def occurs(self, word: str, times: int = 1) -> bool:
+        """Return whether `word` occurs at least `times` times; stops counting there, unlike a lookup."""
+        found = self._counts.get(word)
+        if found is not None:
+            return found >= times
+        forms = {word, word.capitalize(), word.upper(), word.title()}
+        total = 0
+        for form in forms:
+            total += self._count_form(form, times - total)
+            if total >= times:
+                return True
+        self._counts[word] = total
+        return False
+
+    def _count_form(self, form: str, limit: int | None = None) -> int:
+        text, size, count = self._text, len(form), 0
+        index = text.find(form)
+        while index != -1 and (limit is None or count < limit):
             before = text[index - 1] if index else " "
             after = text[index + size] if index + size < len(text) else " "
             if not (before.isalnum() or before == "-" or after.isalnum() or after == "-"):
                 count += 1
-            index = text.find(word, index + size)
+            index = text.find(form, index + size)
         return count
+
+
+def _occurs(vocabulary: Mapping[str, int], word: str, times: int = 1) -> bool:
+    if isinstance(vocabulary, PieceVocabulary):
+        return vocabulary.occurs(word, times)
+    return vocabulary.get(word, 0) >= times
 
 
 def build_vocabulary(*texts: str, eager: bool = False) -> Mapping[str, int]:
@@ -215,48 +243,43 @@ def _stray_quote_spans(text: str) -> list[tuple]:
 def _space_before_punctuation_spans(text: str) -> list[tuple]:
     """Find spaces before closing punctuation ("administration ,", "said ."), skipping " .5", " ..." and " – "."""
     spans, size = [], len(text)
-    for punct in _CLOSING_PUNCTUATION:
-        needle = " " + punct
-        index = text.find(needle)
-        while index != -1:
-            end = index + 2
-            start = index
-            while start > 0 and text[start - 1] == " ":
-                start -= 1
-            previous = text[start - 1] if start else ""
-            if (end == size or text[end] in _AFTER_PUNCTUATION) and (
-                previous.isalnum() or previous in _BEFORE_PUNCTUATION
-            ):
-                word = start - 1
-                while word > 0 and (text[word - 1].isalnum() or text[word - 1] in "'’-"):
-                    word -= 1
-                spans.append((start, end, punct, word, end))
-            index = text.find(needle, index + 1)
+    for match in _SPACE_PUNCT_RE.finditer(text):
+        index = match.start()
+        end = index + 2
+        start = index
+        while start > 0 and text[start - 1] == " ":
+            start -= 1
+        previous = text[start - 1] if start else ""
+        if (end == size or text[end] in _AFTER_PUNCTUATION) and (previous.isalnum() or previous in _BEFORE_PUNCTUATION):
+            word = start - 1
+            while word > 0 and (text[word - 1].isalnum() or text[word - 1] in "'’-"):
+                word -= 1
+            spans.append((start, end, text[index + 1], word, end))
     return spans
 
 
 def _hyphenated_tokens(text: str):
-    """Yield (start, end) of each word with an inner hyphen, skipping URLs, e-mail addresses and file names."""
+    """Yield (start, end) of each word with an inner hyphen, skipping numbers, URLs, e-mail addresses and paths."""
     size = len(text)
     index = text.find("-")
     while index != -1:
-        if 0 < index < size - 1 and text[index - 1].isalpha() and text[index + 1].isalpha():
-            start = index
-            while start > 0 and (
-                text[start - 1].isalnum() or (text[start - 1] == "-" and text[start - 2 : start - 1].isalnum())
-            ):
-                start -= 1
-            end = index + 1
-            while end < size and (text[end].isalnum() or (text[end] == "-" and text[end + 1 : end + 2].isalnum())):
-                end += 1
-            before = text[start - 1] if start else " "
-            after = text[end] if end < size else " "
-            glued = before in "@/._\\" or after in "@/_\\" or (after == "." and text[end + 1 : end + 2].isalnum())
-            if not glued:
-                yield start, end
-            index = text.find("-", end)
-        else:
+        if not (0 < index < size - 1 and text[index - 1].isalnum() and text[index + 1].isalnum()):
             index = text.find("-", index + 1)
+            continue
+        # Start the word search at the last space: scanning back character by character costs far more.
+        chunk = max(text.rfind(" ", 0, index), text.rfind("\n", 0, index)) + 1
+        match = _TOKEN_RE.search(text, chunk)
+        while match and match.end() <= index:
+            match = _TOKEN_RE.search(text, match.end())
+        if match is None:
+            return
+        start, end = match.span()
+        before = text[start - 1] if start else " "
+        after = text[end] if end < size else " "
+        glued = before in "@/._\\" or after in "@/_\\" or (after == "." and text[end + 1 : end + 2].isalnum())
+        if not glued and not _DIGIT_RE.search(match[0]):
+            yield start, end
+        index = text.find("-", end)
 
 
 def _repair_hyphens(result: CleanResult, vocabulary: Mapping[str, int], field: str) -> None:
@@ -267,7 +290,7 @@ def _repair_hyphens(result: CleanResult, vocabulary: Mapping[str, int], field: s
     spans = []
     for start, end in _hyphenated_tokens(text):
         token = text[start:end]
-        if any(char.isdigit() for char in token) or any(s < end and start < e for s, e in protected):
+        if _settled_compound(token) or (protected and any(s < end and start < e for s, e in protected)):
             continue
         repaired, unsure = _repair_token(token, vocabulary)
         if unsure:
@@ -275,6 +298,20 @@ def _repair_hyphens(result: CleanResult, vocabulary: Mapping[str, int], field: s
         if repaired != token:
             spans.append((start, end, repaired))
     _apply_spans(result, "broken-word", spans, field)
+
+
+@lru_cache(maxsize=65536)
+def _settled_compound(token: str) -> bool:
+    """Return whether every hyphen of `token` is a compound's on the word lists' evidence alone, whatever the piece
+    says. Cached: most hyphenated words are such compounds, and they recur from piece to piece."""
+    parts = token.split("-")
+    for left, right in pairwise(parts):
+        if right[:1].isupper() and not right.isupper():
+            continue
+        left_listed, right_listed, joined_zipf, _ = _evidence(left.lower(), right.lower())
+        if not (left_listed and right_listed and joined_zipf < JOINED_ZIPF):
+            return False
+    return True
 
 
 def _repair_token(token: str, vocabulary: Mapping[str, int]) -> tuple[str, str | None]:
@@ -303,6 +340,7 @@ class HyphenDecision(enum.Enum):
 WORD_ZIPF = 3.0  # a part this frequent is a word in its own right
 SHORT_WORD_ZIPF = 3.5  # three-letter strings are often abbreviations, so they need more
 JOINED_ZIPF = 3.0  # a joined form this frequent is a known word
+COMMON_JOINED_ZIPF = 4.0  # and this frequent, a common one ("states", "agent", "nor")
 RARE_JOINED_ZIPF = 2.5  # enough when the other part is unknown to the lists altogether
 UNKNOWN_ZIPF = 1.0
 WARN_JOINED_ZIPF = 1.5
@@ -424,19 +462,20 @@ def decide_hyphen(left: str, right: str, vocabulary: Mapping[str, int], *, token
     joined = lower_left + lower_right
     left_listed, right_listed, joined_zipf, unknown_part = _evidence(lower_left, lower_right)
     if left_listed and right_listed:
-        if joined_zipf >= JOINED_ZIPF and vocabulary.get(joined, 0) > 0:
+        if joined_zipf >= JOINED_ZIPF and _occurs(vocabulary, joined):
             return HyphenDecision.UNSURE
         return HyphenDecision.KEEP
-    # A side unknown to the lists and a well-known joined form ("pr-oducts"): no need to consult the piece.
-    if unknown_part and joined_zipf >= JOINED_ZIPF:
+    # A side that is no word and a common joined form ("sta-tes"), or a side unknown to the lists altogether and a
+    # known joined form ("pr-oducts"): the lists settle it without consulting the piece.
+    if joined_zipf >= COMMON_JOINED_ZIPF or (unknown_part and joined_zipf >= JOINED_ZIPF):
         return HyphenDecision.JOIN
-    in_piece = vocabulary.get(joined, 0) > 0
+    in_piece = _occurs(vocabulary, joined)
     if not in_piece:
         # Names newer than the word lists count as words where the piece also uses them on their own.
-        left_word = left_listed or (len(lower_left) > 3 and vocabulary.get(lower_left, 0) > 0)
-        right_word = right_listed or (len(lower_right) > 3 and vocabulary.get(lower_right, 0) > 0)
+        left_word = left_listed or (len(lower_left) > 3 and _occurs(vocabulary, lower_left))
+        right_word = right_listed or (len(lower_right) > 3 and _occurs(vocabulary, lower_right))
         # Damage strikes at random, so the same hyphenated form twice is a spelling.
-        if (left_word and right_word) or (token is not None and vocabulary.get(token.lower(), 0) >= 2):
+        if (left_word and right_word) or (token is not None and _occurs(vocabulary, token.lower(), 2)):
             return HyphenDecision.KEEP
     if in_piece or joined_zipf >= JOINED_ZIPF:
         return HyphenDecision.JOIN

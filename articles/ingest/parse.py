@@ -16,6 +16,7 @@ DERIVED_TITLE_WORDS = 12
 # Lines longer than this are prose, never a title, subheading or category line.
 MAX_TITLE_WORDS = 30
 MAX_SUBHEADING_WORDS = 12
+MAX_SUBHEADING_CHARS = 120
 
 _DATE_PREFIX_RE = re.compile(r"\A\s*date\s+(\d{4})-(\d{2})-(\d{2})\s+", re.IGNORECASE)
 # Footer wordings of syndication templates; the title may be empty and the footer may be glued to the last word.
@@ -356,17 +357,19 @@ def _blocks(lines: list[str], title: str | None) -> list[str]:
         return list(lines)
     key = _title_key(title)
     longest = len(title) + 10
-    return [line for line in lines if len(line) > longest or _ends_closed(line) or _title_key(line) != key]
+    return [line for line in lines if len(line) > longest or _title_key(line) != key]
 
 
 def _is_subheading(line: str) -> bool:
-    words = line.split()
-    if not 1 <= len(words) <= MAX_SUBHEADING_WORDS or _ends_closed(line):
+    # Cheap tests first: most lines are paragraphs that end with a full stop.
+    if len(line) > MAX_SUBHEADING_CHARS or _ends_closed(line):
         return False
-    first = line[0]
+    words = line.split()
+    if not 1 <= len(words) <= MAX_SUBHEADING_WORDS:
+        return False
     if _NUMBERED_RE.match(line):
         return True
-    return first.isupper() and not line[-1].isdigit() and any(char.isalpha() for char in line)
+    return line[0].isupper() and not line[-1].isdigit() and any(char.isalpha() for char in line)
 
 
 def _render(blocks: list[str]) -> tuple[list[str], list[str], str]:
