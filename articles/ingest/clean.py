@@ -308,8 +308,8 @@ def _settled_compound(token: str) -> bool:
     for left, right in pairwise(parts):
         if right[:1].isupper() and not right.isupper():
             continue
-        left_listed, right_listed, joined_zipf, _ = _evidence(left.lower(), right.lower())
-        if not (left_listed and right_listed and joined_zipf < JOINED_ZIPF):
+        left_listed, right_listed, joined_zipf, _, side_zipf = _evidence(left.lower(), right.lower())
+        if not (left_listed and right_listed and joined_zipf < JOINED_ZIPF and joined_zipf < side_zipf + JOINED_MARGIN):
             return False
     return True
 
@@ -341,6 +341,7 @@ WORD_ZIPF = 3.0  # a part this frequent is a word in its own right
 SHORT_WORD_ZIPF = 3.5  # three-letter strings are often abbreviations, so they need more
 JOINED_ZIPF = 3.0  # a joined form this frequent is a known word
 COMMON_JOINED_ZIPF = 4.0  # and this frequent, a common one ("states", "agent", "nor")
+JOINED_MARGIN = 0.5  # how much more frequent than both sides a joined form of two words must be
 RARE_JOINED_ZIPF = 2.5  # enough when the other part is unknown to the lists altogether
 UNKNOWN_ZIPF = 1.0
 WARN_JOINED_ZIPF = 1.5
@@ -460,8 +461,11 @@ def decide_hyphen(left: str, right: str, vocabulary: Mapping[str, int], *, token
         return HyphenDecision.KEEP
     lower_left, lower_right = left.lower(), right.lower()
     joined = lower_left + lower_right
-    left_listed, right_listed, joined_zipf, unknown_part = _evidence(lower_left, lower_right)
+    left_listed, right_listed, joined_zipf, unknown_part, side_zipf = _evidence(lower_left, lower_right)
     if left_listed and right_listed:
+        # Two short strings that happen to be words ("terri-tory") inside a common word far more frequent than both.
+        if joined_zipf >= COMMON_JOINED_ZIPF and joined_zipf >= side_zipf + JOINED_MARGIN:
+            return HyphenDecision.JOIN
         if joined_zipf >= JOINED_ZIPF and _occurs(vocabulary, joined):
             return HyphenDecision.UNSURE
         return HyphenDecision.KEEP
@@ -487,9 +491,11 @@ def decide_hyphen(left: str, right: str, vocabulary: Mapping[str, int], *, token
 
 
 @lru_cache(maxsize=131072)
-def _evidence(left: str, right: str) -> tuple[bool, bool, float, bool]:
-    """Return what the word lists say about a hyphen's two sides: each a word?, the joined form's frequency, and
-    whether either side is unknown altogether. Cached: the same compounds recur from piece to piece."""
+def _evidence(left: str, right: str) -> tuple[bool, bool, float, bool, float]:
+    """Return what the word lists say about a hyphen's two sides: each a word?, the joined form's frequency,
+    whether either side is unknown altogether, and the frequency of the more common side. Cached: the same
+    compounds recur from piece to piece."""
     joined_zipf = english_zipf(left + right)
-    unknown_part = min(english_zipf(left), english_zipf(right)) < UNKNOWN_ZIPF
-    return _listed_word(left), _listed_word(right), joined_zipf, unknown_part
+    left_zipf, right_zipf = english_zipf(left), english_zipf(right)
+    unknown_part = min(left_zipf, right_zipf) < UNKNOWN_ZIPF
+    return _listed_word(left), _listed_word(right), joined_zipf, unknown_part, max(left_zipf, right_zipf)

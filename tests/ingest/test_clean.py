@@ -23,6 +23,7 @@ def cleaned(text, **kwargs):
         ("Prev-iously, it was quiet.", "Previously, it was quiet."),
         ("They came to-gether at last.", "They came together at last."),
         ("The gov-ernment denied it.", "The government denied it."),
+        ("The terri-tory was disputed.", "The territory was disputed."),
     ],
 )
 def test_words_broken_by_a_stray_hyphen_are_joined(raw, clean):
