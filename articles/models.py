@@ -1,9 +1,5 @@
 """The newsroom's data: where pieces come from, who wrote them, what they are about, and how each one arrived."""
 
-import hashlib
-import re
-import unicodedata
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -11,41 +7,12 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from articles.text import collapse_spaces, content_fingerprint, count_words, name_key, unique_slug
+
 WORDS_PER_MINUTE = 230
-_WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
-_SPACE_RE = re.compile(r"\s+")
-_NON_WORD_RE = re.compile(r"[\W_]+")
-
-
-def collapse_spaces(text: str) -> str:
-    """Return `text` with every run of whitespace made one space and the ends trimmed."""
-    return _SPACE_RE.sub(" ", text).strip()
-
-
-def name_key(name: str) -> str:
-    """Return the identity of a person's or outlet's name: case, accents' composition and spacing ignored."""
-    return collapse_spaces(unicodedata.normalize("NFKC", name)).casefold()
-
-
-def count_words(text: str) -> int:
-    return len(_WORD_RE.findall(text))
-
-
-def content_fingerprint(body: str) -> str:
-    """Return the SHA-256 of the body reduced to its words, so the same story with other spacing, case or
-    punctuation has the same fingerprint. An empty body has no fingerprint."""
-    words = _NON_WORD_RE.sub(" ", unicodedata.normalize("NFKC", body).casefold()).strip()
-    if not words:
-        return ""
-    return hashlib.sha256(words.encode()).hexdigest()
-
-
-def unique_slug(text: str, max_length: int = 200) -> str:
-    return (slugify(text, allow_unicode=False)[:max_length].strip("-")) or "untitled"
 
 
 class TimestampedModel(models.Model):

@@ -89,11 +89,13 @@ def test_deleting_an_author_who_still_has_bylines_is_refused(make_article):
 def test_two_articles_cannot_have_the_same_text():
     Article.objects.create(title="A", body="Exactly this text.")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Article.objects.create(title="B", body="exactly   THIS text!")
+        Article.objects.create(title="B", body="exactly   THIS\n\ntext.")
 
 
-def test_the_fingerprint_ignores_case_spacing_and_punctuation():
-    assert content_fingerprint("Hello, world.") == content_fingerprint("hello   WORLD")
+def test_the_fingerprint_ignores_case_spacing_and_compatibility_forms():
+    assert content_fingerprint("Hello, world.") == content_fingerprint("hello,   WORLD.")
+    assert content_fingerprint("Ｈｅｌｌｏ world") == content_fingerprint("hello world")
+    assert content_fingerprint("Hello, world.") != content_fingerprint("Hello world")
     assert content_fingerprint("Hello world") != content_fingerprint("Hello there world")
     assert content_fingerprint(" \n ") == ""
 

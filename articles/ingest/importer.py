@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from articles.ingest.load import LoadSettings, PieceResult, load_batch
 from articles.ingest.reading import RawPiece, check_paths, iter_raw_pieces
-from articles.ingest.staging import stage_piece
+from articles.ingest.staging import stage_chunk, stage_in_parallel
 from articles.models import Article, ImportBatch, ImportRecord
 
 OUTCOMES = list(ImportRecord.Outcome.values)
@@ -35,6 +36,7 @@ class ImportOptions:
     channel: str = ImportBatch.Channel.PYTHON
     user: Any = None
     max_bytes: int | None = None
+    workers: int | None = None
 
     def __post_init__(self):
         if self.status not in Article.Status.values:
@@ -92,10 +94,8 @@ def import_pieces(
                                            options=options.describe())  # fmt: skip
     report = ImportReport(batch_id=batch.pk if batch else None)
     load_settings = LoadSettings(status=options.status, dry_run=options.dry_run, user=_user_or_none(options.user))
-    for chunk in _chunks(pieces, options.batch_size):
-        staged = [
-            stage_piece(raw, clean=options.clean, max_bytes=options.byte_limit, source=options.source) for raw in chunk
-        ]
+    stage = partial(stage_chunk, clean=options.clean, max_bytes=options.byte_limit, source=options.source)
+    for staged in stage_in_parallel(_chunks(pieces, options.batch_size), stage, workers=options.workers):
         for result in load_batch(staged, batch=batch, settings=load_settings):
             report.counts[result.outcome] += 1
             if keep_results:

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from articles.ingest.rows import allocate_ids, insert_rows
 from articles.ingest.staging import StagedPiece
 from articles.models import (
     Article,
@@ -103,20 +105,20 @@ def _load_atomically(staged, *, batch, settings) -> list[PieceResult]:
     with transaction.atomic():
         decisions = _decide(staged, settings=settings)
         if settings.dry_run:
-            return [_result(d, record=None) for d in decisions]
+            return [_result(d, record_id=None) for d in decisions]
         _write_articles(decisions, settings=settings)
-        records = _write_records(decisions, batch=batch)
-    return [_result(d, record=r) for d, r in zip(decisions, records, strict=True)]
+        record_ids = _write_records(decisions, batch=batch)
+    return [_result(d, record_id=r) for d, r in zip(decisions, record_ids, strict=True)]
 
 
-def _result(decision: _Decision, *, record: ImportRecord | None) -> PieceResult:
+def _result(decision: _Decision, *, record_id: int | None) -> PieceResult:
     staged, article = decision.staged, decision.article
     title = article.title if article else (staged.parsed.title if staged.parsed else None)
     return PieceResult(
         origin=staged.raw.origin,
         outcome=decision.outcome,
         article_id=article.pk if article else None,
-        record_id=record.pk if record else None,
+        record_id=record_id,
         title=title,
         warnings=staged.warnings + decision.warnings,
         error=staged.error,
@@ -203,15 +205,18 @@ def _free_slugs(model, wanted: dict[str, str]) -> dict[str, str]:
 
 
 def _existing_articles(staged: list[StagedPiece], sources: dict[str, Source]):
+    """Return the stored articles the pieces may match, by fingerprint and by (source, slug) identity.
+
+    One query, so both maps come from the same snapshot even while another import commits between statements.
+    """
     fingerprints = {s.fingerprint for s in staged}
     slugs = {s.slug for s in staged}
-    by_fingerprint = {
-        a.fingerprint: a for a in Article.objects.filter(fingerprint__in=fingerprints).select_related("source")
-    }
-    by_identity = {}
     known_ids = {s.pk for s in sources.values() if s.pk}
-    for article in Article.objects.filter(slug__in=slugs).select_related("source"):
-        if article.source_id is None or article.source_id in known_ids:
+    by_fingerprint, by_identity = {}, {}
+    for article in Article.objects.filter(Q(fingerprint__in=fingerprints) | Q(slug__in=slugs)).select_related("source"):
+        if article.fingerprint in fingerprints:
+            by_fingerprint[article.fingerprint] = article
+        if article.slug in slugs and (article.source_id is None or article.source_id in known_ids):
             by_identity[(article.source_id, article.slug)] = article
     return by_fingerprint, by_identity
 
@@ -226,12 +231,13 @@ def _new_article(piece: StagedPiece, source: Source | None, settings: LoadSettin
 
 def _apply_piece(article: Article, piece: StagedPiece) -> None:
     parsed = piece.parsed
-    article.title = parsed.title
+    article.title = collapse_spaces(parsed.title)
     article.summary = parsed.summary
     article.body = parsed.body
     if parsed.published_at is not None:
         article.published_at = parsed.published_at
-    article.refresh_derived_fields()
+    article.word_count = piece.word_count
+    article.fingerprint = piece.fingerprint
     article._staged_authors = parsed.authors
     if article.pk is not None:
         article.revision += 1
@@ -249,29 +255,47 @@ def _write_articles(decisions: list[_Decision], *, settings: LoadSettings) -> No
         return
     now = timezone.now()
     new_articles = list(created.values())
-    Article.objects.bulk_create(new_articles)
+    for article, pk in zip(new_articles, allocate_ids(Article, len(new_articles)), strict=True):
+        article.pk = article.id = pk
+        article.created_at = article.updated_at = now
+    insert_rows(Article, new_articles)
     changed = list(updated.values())
-    for article in changed:
-        article.updated_at = now
     if changed:
+        for article in changed:
+            article.updated_at = now
         Article.objects.bulk_update(
             changed,
             ["title", "summary", "body", "published_at", "word_count", "fingerprint", "revision",
              "imported_revision", "updated_at"],
         )  # fmt: skip
         Byline.objects.filter(article__in=changed).delete()
-    Article.history.bulk_history_create(
-        new_articles + changed, default_user=settings.user, default_change_reason="Imported", default_date=now
-    )
+    _write_history(new_articles + changed, user=settings.user, when=now)
     _write_bylines(new_articles + changed)
+
+
+def _write_history(articles: list[Article], *, user, when) -> None:
+    """Write each article's first (or next) history entry, as django-simple-history would on save()."""
+    history = Article.history.model
+    tracked = [f.attname for f in history._meta.concrete_fields if not f.attname.startswith("history_")]
+    entries = [
+        {
+            **{name: getattr(article, name) for name in tracked},
+            "history_id": history_id,
+            "history_date": when,
+            "history_change_reason": "Imported",
+            "history_type": "+" if article.revision == 1 else "~",
+            "history_user_id": user.pk if user is not None else None,
+        }
+        for article, history_id in zip(articles, allocate_ids(history, len(articles)), strict=True)
+    ]
+    insert_rows(history, entries)
 
 
 def _write_bylines(articles: list[Article]) -> None:
     wanted = {}
     for article in articles:
         for author in article._staged_authors:
-            key = name_key(author.name)
-            wanted.setdefault(key, author)
+            wanted.setdefault(name_key(author.name), author)
     if not wanted:
         return
     authors = {a.name_key: a for a in Author.objects.filter(name_key__in=list(wanted))}
@@ -284,34 +308,40 @@ def _write_bylines(articles: list[Article]) -> None:
         ]
         for author in Author.objects.bulk_create(new_authors):
             authors[author.name_key] = author
-    bylines = []
+    rows = []
     for article in articles:
         seen = set()
         for author in article._staged_authors:
             key = name_key(author.name)
             if key not in seen:
-                bylines.append(Byline(article=article, author=authors[key], position=len(seen)))
+                rows.append({"article_id": article.pk, "author_id": authors[key].pk, "position": len(seen), "role": ""})
                 seen.add(key)
-    Byline.objects.bulk_create(bylines)
+    for row, pk in zip(rows, allocate_ids(Byline, len(rows)), strict=True):
+        row["id"] = pk
+    insert_rows(Byline, rows)
 
 
-def _write_records(decisions: list[_Decision], *, batch: ImportBatch | None) -> list[ImportRecord]:
+def _write_records(decisions: list[_Decision], *, batch: ImportBatch | None) -> list[int]:
+    """Store one import record per decision and return their ids, in order."""
     now = timezone.now()
-    records = [
-        ImportRecord(
-            batch=batch,
-            article=decision.article,
-            origin=decision.staged.raw.origin[:ORIGIN_MAX],
-            raw=decision.staged.raw.data,
-            raw_sha256=decision.staged.sha256,
-            raw_size=decision.staged.raw.size or len(decision.staged.raw.data),
-            encoding=decision.staged.encoding,
-            outcome=decision.outcome,
-            error=decision.staged.error,
-            warnings=decision.staged.warnings + decision.warnings,
-            edits=[edit.to_dict() for edit in decision.staged.parsed.edits] if decision.staged.parsed else [],
-            created_at=now,
-        )
-        for decision in decisions
+    ids = allocate_ids(ImportRecord, len(decisions))
+    rows = [
+        {
+            "id": pk,
+            "batch_id": batch.pk if batch else None,
+            "article_id": decision.article.pk if decision.article else None,
+            "origin": decision.staged.raw.origin[:ORIGIN_MAX],
+            "raw": decision.staged.raw.data,
+            "raw_sha256": decision.staged.sha256,
+            "raw_size": decision.staged.raw.size or len(decision.staged.raw.data),
+            "encoding": decision.staged.encoding,
+            "outcome": decision.outcome,
+            "error": decision.staged.error,
+            "warnings": decision.staged.warnings + decision.warnings,
+            "edits": [edit.to_dict() for edit in decision.staged.parsed.edits] if decision.staged.parsed else [],
+            "created_at": now,
+        }
+        for decision, pk in zip(decisions, ids, strict=True)
     ]
-    return ImportRecord.objects.bulk_create(records)
+    insert_rows(ImportRecord, rows)
+    return ids

@@ -1,16 +1,22 @@
-"""Turn one raw piece into what the loader needs: decoded, parsed, cleaned and checked, or failed with a reason.
+"""Turn raw pieces into what the loader needs: decoded, parsed, cleaned and checked, or failed with a reason.
 
-Pure Python with no database access, so a batch can be staged in worker processes while the database writes.
+Pure Python with no database access and no Django settings, so batches can be staged in worker processes while
+the main process writes the previous batch to the database.
 """
 
 import hashlib
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from articles.ingest.decode import DecodeError, decode_bytes
 from articles.ingest.parse import ParsedPiece
 from articles.ingest.prepare import prepare_piece
 from articles.ingest.reading import RawPiece, too_large
-from articles.models import collapse_spaces, content_fingerprint, unique_slug
+from articles.text import collapse_spaces, content_fingerprint, count_words, unique_slug
 
 
 @dataclass
@@ -26,6 +32,7 @@ class StagedPiece:
     source_name: str = ""
     slug: str = ""
     fingerprint: str = ""
+    word_count: int = 0
 
     @property
     def ok(self) -> bool:
@@ -69,4 +76,45 @@ def stage_piece(raw: RawPiece, *, clean: bool, max_bytes: int, source: str | Non
         staged.warnings.append("The piece does not name its source; imported without one.")
     staged.slug = unique_slug(parsed.title)
     staged.fingerprint = content_fingerprint(parsed.body)
+    staged.word_count = count_words(parsed.body)
     return staged
+
+
+def stage_chunk(chunk: list[RawPiece], *, clean: bool, max_bytes: int, source: str | None) -> list[StagedPiece]:
+    """Stage each piece of `chunk`, in order."""
+    return [stage_piece(raw, clean=clean, max_bytes=max_bytes, source=source) for raw in chunk]
+
+
+def stage_in_parallel(
+    chunks: Iterable[list[RawPiece]],
+    stage: Callable[[list[RawPiece]], list[StagedPiece]],
+    *,
+    workers: int | None = None,
+) -> Iterator[list[StagedPiece]]:
+    """Yield `stage(chunk)` for each chunk, in order, staging up to `workers` chunks ahead in other processes.
+
+    A single chunk (an API call, an admin upload) is staged in this process: starting workers would cost more
+    than it saves. Worker processes start from a fresh interpreter (forkserver), never a fork of a process that
+    may hold threads and database connections.
+    """
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    iterator = iter(chunks)
+    first = next(iterator, None)
+    if first is None:
+        return
+    second = next(iterator, None)
+    if second is None or workers < 2:
+        yield stage(first)
+        if second is not None:
+            yield stage(second)
+            yield from map(stage, iterator)
+        return
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending = deque([pool.submit(stage, first), pool.submit(stage, second)])
+        for chunk in iterator:
+            if len(pending) > workers:
+                yield pending.popleft().result()
+            pending.append(pool.submit(stage, chunk))
+        while pending:
+            yield pending.popleft().result()

@@ -19,7 +19,7 @@ def outcome_of(origin_suffix: str) -> ImportRecord:
     ("content", "reason"),
     [
         (b"", "empty"),
-        (b"   \n\t\n  ", "empty"),
+        (b"   \n\t\n  ", "only whitespace"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" * 20, "binary"),
         (b"Only a title\nOnly a title\n", "no body"),
     ],
