@@ -21,8 +21,10 @@ MAX_SUBHEADING_CHARS = 120
 _DATE_PREFIX_RE = re.compile(r"\A\s*date\s+(\d{4})-(\d{2})-(\d{2})\s+", re.IGNORECASE)
 # Footer wordings of syndication templates; the title may be empty and the footer may be glued to the last word.
 _FOOTER_RE = re.compile(
-    r"The post\s+(?P<title>[^\n]*?)\s*(?:appeared first on|first appeared on)\s+(?P<source>[^\n]+?)(?:\.(?=\s|$)|\s*$)"
-    r"|This (?:post|article) was syndicated from\s+(?P<syndicated>[^\n]+?)(?:\.(?=\s|$)|\s*$)[^\n]*",
+    r"The[ \t]+post\s+(?P<title>[^\n]*?)\s*(?:appeared[ \t]+first[ \t]+on|first[ \t]+appeared[ \t]+on)\s+"
+    r"(?P<source>[^\n]+?)(?:\.(?=\s|$)|\s*$)"
+    r"|This[ \t]+(?:post|article)[ \t]+was[ \t]+syndicated[ \t]+from\s+"
+    r"(?P<syndicated>[^\n]+?)(?:\.(?=\s|$)|\s*$)[^\n]*",
     re.MULTILINE,
 )
 # "The post Bitcoin Cash Price " at the very end: the footer itself was cut off, so the piece was.
@@ -189,7 +191,12 @@ def _aware(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> d
 
 def _split_footer(text: str, warnings: list[str]) -> tuple[str, str | None, str | None, bool]:
     footers = [
-        _Footer(m.start(), m.end(), m["title"], (m["source"] or m["syndicated"] or "").strip() or None)
+        _Footer(
+            m.start(),
+            m.end(),
+            " ".join(m["title"].split()) if m["title"] is not None else None,
+            " ".join((m["source"] or m["syndicated"] or "").split()) or None,
+        )
         for m in _FOOTER_RE.finditer(text)
     ]
     if not footers:
