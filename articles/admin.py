@@ -116,6 +116,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return [*self.list_display, "match"]
         return self.list_display
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return admin_views.ArticleHistoryContext(self.model, historical_record)
+
     def has_publish_permission(self, request):
         return request.user.has_perm(PUBLISH_PERMISSION)
 
@@ -219,6 +222,7 @@ class SourceAdmin(CountedAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(CountedAdmin):
+    ordering = ["name"]
     list_display = ["tree_name", "iptc_code", "article_count"]
     list_filter = [ParentTopicFilter]
     list_per_page = 500

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from articles.admin_forms import ImportForm, MarkDuplicateForm, MergeAuthorsForm
 from articles.models import Article, Byline, ImportRecord, Topic
@@ -311,6 +312,33 @@ def text_diff(raw: str, clean: str):
         before, after, "As it arrived", "As imported", context=True, numlines=1
     )
     return mark_safe(table)  # noqa: S308 - every piece of text in it has been escaped by HtmlDiff
+
+
+class ArticleHistoryContext(HistoricalRecordContextHelper):
+    """History entries that show what changed in a long text (the words around each change), not its first and
+    last hundred characters, so a one-word correction in a long body is visible at a glance."""
+
+    def stringify_delta_change_values(self, change, old, new):
+        if isinstance(old, str) and isinstance(new, str) and len(old) + len(new) > 200:
+            return word_changes(old, new)
+        return super().stringify_delta_change_values(change, old, new)
+
+
+def word_changes(old: str, new: str, *, context: int = 5):
+    """Return (old, new) as HTML showing only the changed words, marked, with a few words of context each side."""
+    before, after = old.split(), new.split()
+    old_parts, new_parts = [], []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        lead = " ".join(before[max(0, i1 - context) : i1])
+        old_tail = " ".join(before[i2 : i2 + context])
+        new_tail = " ".join(after[j2 : j2 + context])
+        old_parts.append(format_html("…{} <del>{}</del> {}…", lead, " ".join(before[i1:i2]), old_tail))
+        new_parts.append(format_html("…{} <ins>{}</ins> {}…", lead, " ".join(after[j1:j2]), new_tail))
+    if not old_parts:
+        return "(whitespace only)", "(whitespace only)"
+    return mark_safe("<br>".join(old_parts)), mark_safe("<br>".join(new_parts))  # noqa: S308 - parts are escaped
 
 
 def highlighted_snippet(snippet: str):
