@@ -26,6 +26,7 @@ class DecodeError(ValueError):
 class DecodedText:
     text: str
     encoding: str
+    warnings: tuple[str, ...] = ()
 
 
 def decode_bytes(data: bytes, *, max_bytes: int) -> DecodedText:
@@ -42,14 +43,20 @@ def decode_bytes(data: bytes, *, max_bytes: int) -> DecodedText:
     if size > max_bytes:
         raise DecodeError(f"The file is {size:,} bytes, over the limit of {max_bytes:,} bytes.")
 
+    warnings = ()
     text, encoding = _decode_with_bom(data)
     if text is None:
         if b"\x00" in data:
             raise DecodeError("The file looks binary (it contains NUL bytes), not like a text piece.")
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            text, encoding = _best_legacy_reading(data)
+        except UnicodeDecodeError as error:
+            if error.reason == "unexpected end of data" and error.end == size:
+                # A UTF-8 file cut off inside its last character: keep everything before it.
+                text, encoding = data[: error.start].decode("utf-8"), "utf-8"
+                warnings = ("The file ends in the middle of a character (it was cut off); that character was dropped.",)
+            else:
+                text, encoding = _best_legacy_reading(data)
 
     text = _LINE_END_RE.sub("\n", text.removeprefix("\ufeff"))
     if not text.strip():
@@ -57,7 +64,7 @@ def decode_bytes(data: bytes, *, max_bytes: int) -> DecodedText:
     controls = len(_CONTROL_RE.findall(text))
     if "\x00" in text or controls > MAX_CONTROL_SHARE * len(text):
         raise DecodeError(f"The file looks binary ({controls} control characters in {len(text)}), not like text.")
-    return DecodedText(text=text, encoding=encoding)
+    return DecodedText(text=text, encoding=encoding, warnings=warnings)
 
 
 def _decode_with_bom(data: bytes) -> tuple[str | None, str]:

@@ -63,7 +63,7 @@ def stage_piece(raw: RawPiece, *, clean: bool, max_bytes: int, source: str | Non
         staged.error = f"The piece could not be parsed ({type(error).__name__}: {error})."
         return staged
     staged.parsed = parsed
-    staged.warnings = list(parsed.warnings)
+    staged.warnings = [*decoded.warnings, *parsed.warnings]
     if not parsed.body.strip():
         staged.error = "The piece has a title but no body text."
         return staged

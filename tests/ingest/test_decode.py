@@ -67,3 +67,9 @@ def test_the_size_error_names_the_limit():
 
 def test_decode_error_is_a_value_error():
     assert issubclass(DecodeError, ValueError)
+
+
+def test_utf8_cut_inside_its_last_character_keeps_the_rest_and_warns():
+    decoded = decode_bytes("Títle\nBody – cut".encode()[:-1] + "é".encode()[:1], max_bytes=1000)
+    assert decoded.encoding == "utf-8" and decoded.text == "Títle\nBody – cu"
+    assert decoded.warnings and "cut off" in decoded.warnings[0]
