@@ -17,6 +17,7 @@ from articles import admin_views, workflow
 from articles.admin_filters import (
     AuthorFilter,
     DuplicateFilter,
+    LanguageFilter,
     ParentTopicFilter,
     ScheduledFilter,
     SourceFilter,
@@ -55,7 +56,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         SourceFilter,
         TopicFilter,
         AuthorFilter,
-        "language",
+        LanguageFilter,
         WarningsFilter,
         DuplicateFilter,
         ScheduledFilter,

@@ -157,6 +157,21 @@ class DuplicateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LanguageFilter(admin.SimpleListFilter):
+    """The languages of the articles; the list of them is cached, since finding them reads every row."""
+
+    title = "language"
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        from articles.admin_views import article_languages
+
+        return [(code, code) for code in article_languages()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
+
+
 class ParentTopicFilter(admin.SimpleListFilter):
     """Topics under a top-level topic; only the roots are listed, which stays short whatever the tree's size."""
 

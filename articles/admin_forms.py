@@ -86,13 +86,16 @@ class ArticleAdminForm(forms.ModelForm):
         latest = self.instance.history.filter(revision=theirs).select_related("history_user").first()
         who = (latest.history_user.get_username() if latest and latest.history_user else None) or "Someone else"
         when = date_format(timezone.localtime(latest.history_date), "DATETIME_FORMAT") if latest else "a moment ago"
+        message = CONFLICT_MESSAGE.format(who=who, when=when, mine=mine if mine is not None else "?", theirs=theirs)
+        base = self.instance.history.filter(revision=mine).first() if mine is not None else None
+        if latest and base:
+            changed = [Article._meta.get_field(name).verbose_name for name in latest.diff_against(base).changed_fields]
+            if changed:
+                message += f" Changed meanwhile: {', '.join(changed)}; saving again replaces those changes with yours."
         # The next save from this form is a deliberate overwrite of the newer version, so it carries that revision.
         self.data = self.data.copy()
         self.data[self.add_prefix("revision")] = theirs
-        raise ValidationError(
-            CONFLICT_MESSAGE.format(who=who, when=when, mine=mine if mine is not None else "?", theirs=theirs),
-            code="edit_conflict",
-        )
+        raise ValidationError(message, code="edit_conflict")
 
     def _check_publishing(self, cleaned):
         status, published_at = cleaned.get("status"), cleaned.get("published_at")

@@ -50,6 +50,7 @@ def test_a_save_after_someone_elses_save_is_refused_and_the_input_is_kept(
     assert response.status_code == 200
     message = errors_of(response)
     assert "root saved this article" in message and "Your changes have not been saved" in message
+    assert "Changed meanwhile: body" in message
     assert "My careful rewrite." in response.content.decode()
     assert Article.objects.get(pk=article.pk).body == "Their quick fix."
 

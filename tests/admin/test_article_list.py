@@ -159,11 +159,15 @@ def test_filter_by_scheduled_and_duplicates(login, superuser, make_article):
     assert titles(response) == ["Copy"] and b"Duplicate of #" in response.content
 
 
-def test_the_date_hierarchy_drills_into_a_year(login, superuser, make_article):
-    make_article("Old", status=Article.Status.PUBLISHED, published_at=timezone.now().replace(year=2021))
+def test_the_date_hierarchy_offers_the_years_of_publication_and_drills_into_one(login, superuser, make_article):
+    make_article("Old", status=Article.Status.PUBLISHED, published_at=timezone.now().replace(year=2021, month=3))
     make_article("New", status=Article.Status.PUBLISHED)
-    response = login(superuser).get(CHANGELIST, {"published_at__year": 2021})
+    client = login(superuser)
+    years = [choice["title"] for choice in client.get(CHANGELIST).context["cl"].date_links["choices"]]
+    assert years == [str(year) for year in range(2021, timezone.now().year + 1)]
+    response = client.get(CHANGELIST, {"published_at__year": 2021})
     assert titles(response) == ["Old"]
+    assert response.context["cl"].date_links["choices"][0]["title"] == "March 2021"
 
 
 def test_bylines_are_loaded_in_one_query_for_the_whole_page(login, superuser, make_article):
