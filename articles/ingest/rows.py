@@ -10,6 +10,7 @@ table's sequence on PostgreSQL, and on SQLite from MAX(id), which is safe becaus
 transaction holds the database's single write lock from its first statement.
 """
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any
@@ -31,8 +32,15 @@ def _columns(model: type[models.Model]) -> tuple[tuple[str, str, Callable[[Any],
 
 
 def _converter(field):
+    if field.get_internal_type() == "JSONField" and connection.vendor == "sqlite" and field.encoder is None:
+        return json.dumps  # what Django itself stores on SQLite, without its per-value dispatch
+    last = [object(), None]
+
     def convert(value):
-        return field.get_db_prep_save(value, connection)
+        # A batch repeats the same timestamp in every row: convert it once.
+        if value is not last[0]:
+            last[0], last[1] = value, field.get_db_prep_save(value, connection)
+        return last[1]
 
     return convert
 
