@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.serializers import as_serializer_error
@@ -43,6 +44,7 @@ def api_exception_handler(exc, context):
     return exception_handler(exc, context)
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
     """Answer an unknown `/api/` address in JSON, like every other API error."""
     return JsonResponse({"detail": "No API endpoint at this address."}, status=404)

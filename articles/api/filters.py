@@ -7,6 +7,7 @@ Relations are filtered through `id IN (subquery)` rather than joins, so an artic
 
 import django_filters as filters
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Value
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
@@ -89,7 +90,10 @@ class ArticleFilter(filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value).order_by("-rank", "-id")
+        results = queryset.search(value)
+        if "rank" not in results.query.annotations:  # no word to search for: nothing matches, nothing to rank
+            return results.annotate(rank=Value(0.0), snippet=Value(""))
+        return results.order_by("-rank", "-id")
 
     def filter_author(self, queryset, name, authors):
         if not authors:  # an absent multiple-choice filter arrives as an empty queryset

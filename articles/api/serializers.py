@@ -119,7 +119,7 @@ class ArticleListSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     """An article as a list shows it: everything but the body, plus the search rank and snippet when searching."""
 
     url = serializers.SerializerMethodField()
-    source = SourceSummarySerializer(read_only=True)
+    source = SourceSummarySerializer(read_only=True, allow_null=True)
     authors = BylineSerializer(source="bylines", many=True, read_only=True)
     topics = TopicSummarySerializer(many=True, read_only=True)
     tags = TagListField(read_only=True)
@@ -164,7 +164,7 @@ class ArticleListSerializer(SparseFieldsMixin, serializers.ModelSerializer):
 class ArticleDetailSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     """An article in full, and the shape clients write: relations by id, tags by name."""
 
-    source = SourceSummarySerializer(read_only=True)
+    source = SourceSummarySerializer(read_only=True, allow_null=True)
     authors = BylineSerializer(source="bylines", many=True, read_only=True)
     topics = TopicSummarySerializer(many=True, read_only=True)
     tags = TagListField(required=False)
@@ -313,7 +313,20 @@ class PublishSerializer(serializers.Serializer):
     )
 
 
-class AuthorSerializer(serializers.ModelSerializer):
+class DerivedSlugMixin:
+    """A slug left out is derived from the name, as the model does; a derived slug already taken is a 400."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is None and not attrs.get("slug"):
+            slug = unique_slug(attrs.get("name", ""))
+            if self.Meta.model.objects.filter(slug=slug).exists():
+                raise serializers.ValidationError({"slug": [f"The slug {slug!r} is taken; send another slug."]})
+            attrs["slug"] = slug
+        return attrs
+
+
+class AuthorSerializer(DerivedSlugMixin, serializers.ModelSerializer):
     article_count = ArticleCountField()
 
     class Meta:
@@ -329,7 +342,7 @@ class AuthorSerializer(serializers.ModelSerializer):
         return value
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(DerivedSlugMixin, serializers.ModelSerializer):
     article_count = ArticleCountField()
 
     class Meta:
@@ -345,7 +358,7 @@ class SourceSerializer(serializers.ModelSerializer):
         return value
 
 
-class TopicSerializer(serializers.ModelSerializer):
+class TopicSerializer(DerivedSlugMixin, serializers.ModelSerializer):
     """A topic with its place in the tree: its parent and its direct children."""
 
     article_count = ArticleCountField()
@@ -391,13 +404,15 @@ class TopicSerializer(serializers.ModelSerializer):
 
 
 class TagSerializer(serializers.ModelSerializer):
+    """A tag; its slug is derived from the name by taggit (made unique with a number when needed)."""
+
     article_count = ArticleCountField()
+    slug = serializers.CharField(read_only=True)
 
     class Meta:
         model = Tag
         fields = ["id", "name", "slug", "article_count"]
-        read_only_fields = ["id", "article_count"]
-        extra_kwargs = {"slug": {"required": False}}
+        read_only_fields = ["id", "slug", "article_count"]
 
     def validate_name(self, value):
         others = Tag.objects.exclude(pk=self.instance.pk) if self.instance else Tag.objects.all()
@@ -441,6 +456,7 @@ class ImportRequestSerializer(serializers.Serializer):
 
 
 class ImportResultSerializer(serializers.Serializer):
+    origin = serializers.CharField()
     outcome = serializers.ChoiceField(choices=ImportRecord.Outcome.choices)
     article_id = serializers.IntegerField(allow_null=True)
     record_id = serializers.IntegerField(allow_null=True)

@@ -6,6 +6,7 @@ a 404, never a 403, so drafts do not reveal that they exist.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -81,6 +82,22 @@ def audience(user) -> str:
     return "staff" if sees_unpublished(user) else "public"
 
 
+class AtomicWritesMixin:
+    """Run each write in a savepoint, so a refused write (409) leaves the connection usable."""
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            super().perform_update(serializer)
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            super().perform_destroy(instance)
+
+
 @extend_schema_view(
     list=extend_schema(parameters=[FIELDS], summary="List articles (summaries, no body)"),
     retrieve=extend_schema(parameters=[ARTICLE_KEY, SLUG_SOURCE, FIELDS], summary="An article in full"),
@@ -88,7 +105,7 @@ def audience(user) -> str:
     partial_update=extend_schema(parameters=[ARTICLE_KEY]),
     destroy=extend_schema(parameters=[ARTICLE_KEY]),
 )
-class ArticleViewSet(viewsets.ModelViewSet):
+class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
     queryset = Article.objects.select_related("source")
     serializer_class = ArticleDetailSerializer
     filterset_class = ArticleFilter
@@ -156,12 +173,12 @@ class ArticleViewSet(viewsets.ModelViewSet):
         return response
 
     def perform_create(self, serializer):
-        serializer.save()
+        super().perform_create(serializer)
         self.load_relations([serializer.instance])
 
     def perform_update(self, serializer):
         serializer.instance._history_user = self.request.user
-        serializer.save()
+        super().perform_update(serializer)
         for name in ("bylines", "topics", "tags"):
             getattr(serializer.instance, "_prefetched_objects_cache", {}).pop(name, None)
         self.load_relations([serializer.instance])
@@ -208,7 +225,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
         return self._after_workflow(article)
 
 
-class CountedViewSet(viewsets.ModelViewSet):
+class CountedViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
     """A resource listed with its number of visible articles; anonymous readers see only those with some."""
 
     pagination_class = PageNumberPagination

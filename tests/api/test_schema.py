@@ -1,0 +1,89 @@
+"""The OpenAPI schema: it validates, documents every filter, serves its docs offline, and the API keeps to it.
+
+Schemathesis generates requests from the schema and checks each response: never a 5xx, and always a status, media
+type, headers and body that the schema declares. The schema is loaded once, at import, through the WSGI app.
+"""
+
+import pytest
+import schemathesis
+from django.core.management import call_command
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from newsroom.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+# Writes are fuzzed without the (exhaustive, slow) boundary-value phase, which the reads already exercise.
+writes = schemathesis.openapi.from_wsgi("/api/schema/", application)
+writes.config.phases.coverage.enabled = False
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.mark.django_db
+def test_the_schema_validates_without_warnings(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+
+
+def test_the_schema_documents_every_article_filter_and_both_paginations():
+    operation = schema.raw_schema["paths"]["/api/v1/articles/"]["get"]
+    names = {parameter["name"] for parameter in operation["parameters"]}
+    assert {
+        "search",
+        "status",
+        "source",
+        "author",
+        "topic",
+        "tag",
+        "tag_match",
+        "language",
+        "published_after",
+        "published_before",
+        "updated_since",
+        "ordering",
+        "page",
+        "page_size",
+        "pagination",
+        "cursor",
+        "fields",
+    } <= names
+    assert {"200", "304", "400", "429"} <= set(operation["responses"])
+
+
+@pytest.mark.django_db
+def test_the_interactive_docs_are_served_without_any_cdn(anon):
+    page = anon.get("/api/docs/").content.decode()
+    assert "swagger-ui" in page and "/static/drf_spectacular_sidecar/" in page
+    assert "cdn" not in page.lower()
+
+
+@pytest.fixture
+def editor_token(editor) -> str:
+    return Token.objects.create(user=editor).key
+
+
+@pytest.mark.django_db
+@schema.include(method="GET").parametrize()
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_anonymous_requests_never_fail_and_conform_to_the_schema(case, newsroom):
+    case.call_and_validate(checks=CHECKS)
+
+
+@pytest.mark.django_db
+@writes.parametrize()
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_editor_requests_never_fail_and_conform_to_the_schema(case, newsroom, editor_token):
+    case.call_and_validate(checks=CHECKS, headers={"Authorization": f"Token {editor_token}"})
