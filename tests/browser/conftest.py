@@ -96,6 +96,24 @@ def screenshot():
     return save
 
 
+@pytest.fixture(autouse=True)
+def editorial_groups(transactional_db):
+    """Give the live server the Editor and Reporter groups of migration 0003.
+
+    A transactional test empties the tables when it ends, rows written by data migrations included, so each
+    browser test sets the groups up again, with the permissions the migration gives them.
+    """
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
+    migration = import_module("articles.migrations.0003_editorial_groups")
+    ours = Permission.objects.filter(content_type__app_label__in=["articles", "taggit"])
+    Group.objects.get_or_create(name="Editor")[0].permissions.set(ours)
+    reporter = Group.objects.get_or_create(name="Reporter")[0]
+    reporter.permissions.set(ours.filter(codename__in=migration.REPORTER_CODENAMES))
+
+
 @pytest.fixture
 def seed_article(transactional_db):
     """Import the seed piece through the pipeline, as an operator's import would, and return its article."""
