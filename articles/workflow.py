@@ -78,8 +78,13 @@ def mark_duplicate(articles: Iterable[Article], *, original: Article, user=None)
     """Mark `articles` as duplicates of `original` and archive them; return how many changed."""
     _require(user, CHANGE_PERMISSION, "change articles")
     articles = [a for a in articles if a.pk != original.pk]
-    if original.duplicate_of_id in {a.pk for a in articles}:
-        raise ValidationError("An article cannot be the duplicate of its own duplicate.")
+    marked = {a.pk for a in articles}
+    ancestor, seen = original, set()
+    while ancestor is not None and ancestor.pk not in seen:
+        if ancestor.pk in marked:
+            raise ValidationError(f"“{original}” is itself a duplicate of one of these articles; pick the original.")
+        seen.add(ancestor.pk)
+        ancestor = ancestor.duplicate_of
     if any(a.status == Article.Status.PUBLISHED for a in articles):
         _require(user, PUBLISH_PERMISSION, "archive published articles")
     return _set_status(articles, Article.Status.ARCHIVED, user=user, extra={"duplicate_of": original})

@@ -74,3 +74,14 @@ def test_a_reporter_may_not_merge_authors(make_article, reporter):
     with pytest.raises(PermissionDenied):
         workflow.merge_authors(Author.objects.filter(name="Two"), into=Author.objects.get(name="One"), user=reporter)
     assert Author.objects.count() == 2
+
+
+def test_marking_an_article_as_duplicate_of_its_own_duplicate_chain_is_refused(make_article, editor):
+    from django.core.exceptions import ValidationError
+
+    first, second, third = make_article("First"), make_article("Second"), make_article("Third")
+    workflow.mark_duplicate([second], original=first, user=editor)
+    workflow.mark_duplicate([third], original=second, user=editor)
+    with pytest.raises(ValidationError, match="itself a duplicate"):
+        workflow.mark_duplicate([first], original=Article.objects.get(pk=third.pk), user=editor)
+    assert Article.objects.get(pk=first.pk).duplicate_of is None
