@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -35,6 +35,8 @@ def api_exception_handler(exc, context):
         exc = Conflict(
             "It is still referred to by other records (for example articles or subtopics); detach them first."
         )
+    elif isinstance(exc, DataError):
+        exc = ValidationError({"detail": "A value is outside the range the database can store."})
     elif isinstance(exc, IntegrityError):
         exc = Conflict("The change would break a uniqueness or integrity rule; another record holds the value.")
     elif isinstance(exc, DjangoValidationError):

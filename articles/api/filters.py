@@ -5,9 +5,13 @@ a malformed date) is a 400 with the reason, not an empty list: a typo should be 
 Relations are filtered through `id IN (subquery)` rather than joins, so an article never appears twice.
 """
 
+from datetime import UTC
+
 import django_filters as filters
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Value
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
@@ -26,6 +30,21 @@ ARTICLE_ORDERINGS = [
     ("-title", "Title Z-A"),
     ("relevance", "Best match first (with search only; the default when searching)"),
 ]
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC; an offset or year no database column can hold is a 400."""
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        try:
+            return result.astimezone(UTC) if result is not None else None
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
@@ -78,9 +97,9 @@ class ArticleFilter(filters.FilterSet):
         help_text="With several tags: articles with any of them (default) or all of them.",
     )
     language = filters.CharFilter(max_length=12, help_text="Language code, for example `en`.")
-    published_after = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lte")
-    updated_since = filters.IsoDateTimeFilter(
+    published_after = UtcDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = UtcDateTimeFilter(field_name="published_at", lookup_expr="lte")
+    updated_since = UtcDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="Only articles changed at or after this time."
     )
     ordering = filters.ChoiceFilter(choices=ARTICLE_ORDERINGS, method="filter_ordering")
@@ -174,7 +193,7 @@ class ImportRecordFilter(filters.FilterSet):
     outcome = filters.MultipleChoiceFilter(choices=ImportRecord.Outcome.choices)
     article = filters.NumberFilter(field_name="article_id", min_value=1, max_value=MAX_ID)
     batch = filters.NumberFilter(field_name="batch_id", min_value=1, max_value=MAX_ID)
-    since = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    since = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = ImportRecord

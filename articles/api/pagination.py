@@ -13,7 +13,7 @@ forward only. They order by `published_at` or `updated_at` (either direction); `
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q
 from rest_framework.exceptions import NotFound, ValidationError
@@ -156,7 +156,11 @@ class ArticlePagination(PageNumberPagination):
             raise ValidationError({"cursor": ["This cursor is not one this API issued."]}) from None
         if ordering != self.ordering:
             raise ValidationError({"cursor": ["This cursor belongs to another ordering; keep `ordering` unchanged."]})
-        if value.tzinfo is None:
+        try:
+            value = value.astimezone(UTC) if value.tzinfo is not None else None
+        except (ValueError, OverflowError):
+            value = None
+        if value is None or not 0 < last_id < 2**63:
             raise ValidationError({"cursor": ["This cursor is not one this API issued."]})
         return value, last_id
 

@@ -110,3 +110,13 @@ def test_a_forwarded_for_header_does_not_reset_the_anonymous_limit(anon, setting
     cache.clear()
     statuses = [anon.get(LIST, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(3)]
     assert statuses == [200, 200, 429]
+
+
+@pytest.mark.parametrize(
+    "value", ["0174-04-15T06:39:18.0+21:08", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"]
+)
+def test_a_date_with_an_offset_or_year_the_database_cannot_hold_is_a_400_or_converted(anon, newsroom, value):
+    response = anon.get(LIST, {"published_before": value})
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert "published_before" in response.json()

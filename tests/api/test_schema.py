@@ -7,6 +7,8 @@ type, headers and body that the schema declares. The schema is loaded once, at i
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -68,6 +70,17 @@ def test_the_interactive_docs_are_served_without_any_cdn(anon):
     page = anon.get("/api/docs/").content.decode()
     assert "swagger-ui" in page and "/static/drf_spectacular_sidecar/" in page
     assert "cdn" not in page.lower()
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection_open():
+    """Requests here go through the bare WSGI app, not Django's test client, so do what that client does: keep
+    Django from closing the database connection (and with it the test's transaction) at the end of each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
