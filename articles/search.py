@@ -28,13 +28,48 @@ def fts5_query(text: str) -> str:
     return " ".join(f'"{token}"' for token in _TOKEN_RE.findall(text))
 
 
-def search_articles(queryset, text: str, *, vendor: str):
-    """Filter `queryset` to the articles matching `text`, annotate `rank` (higher is better) and `snippet`."""
+def search_articles(queryset, text: str, *, vendor: str, snippets: bool = True):
+    """Filter `queryset` to the articles matching `text`, annotate `rank` (higher is better) and `snippet`.
+
+    A snippet costs a pass over the article's text; with `snippets=False` none is annotated, and a caller that shows
+    a page of results fetches the page's snippets afterwards with `search_snippets`.
+    """
     if not _TOKEN_RE.search(text or ""):
         return queryset.none()
+    found = _search_postgresql(queryset, text) if vendor == "postgresql" else _search_sqlite(queryset, text)
+    if snippets:
+        found = found.annotate(snippet=_snippet_expression(text, vendor))
+    return found
+
+
+def search_snippets(ids, text: str, *, vendor: str) -> dict[int, str]:
+    """Return the highlighted snippet of each article in `ids` for `text` (one query, whatever the number)."""
+    from articles.models import Article
+
+    ids = list(ids)
+    if not ids or not _TOKEN_RE.search(text or ""):
+        return {}
+    rows = Article.objects.filter(pk__in=ids).annotate(snippet=_snippet_expression(text, vendor))
+    return dict(rows.values_list("pk", "snippet"))
+
+
+def _snippet_expression(text, vendor):
     if vendor == "postgresql":
-        return _search_postgresql(queryset, text)
-    return _search_sqlite(queryset, text)
+        return SearchHeadline(
+            F("summary"),
+            SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG),
+            config=SEARCH_CONFIG,
+            start_sel=HIGHLIGHT_START,
+            stop_sel=HIGHLIGHT_STOP,
+            max_words=30,
+            min_words=12,
+        )
+    return RawSQL(
+        "SELECT snippet(articles_article_fts, -1, %s, %s, '…', 24) FROM articles_article_fts "
+        "WHERE articles_article_fts MATCH %s AND rowid = articles_article.id",
+        [HIGHLIGHT_START, HIGHLIGHT_STOP, fts5_query(text)],
+        output_field=TextField(),
+    )
 
 
 def _search_postgresql(queryset, text):
@@ -48,33 +83,17 @@ def _search_postgresql(queryset, text):
                 'ts_rank_cd("articles_article"."search_vector", websearch_to_tsquery(%s::regconfig, %s))',
                 [SEARCH_CONFIG, text],
                 output_field=FloatField(),
-            ),
-            snippet=SearchHeadline(
-                F("summary"),
-                query,
-                config=SEARCH_CONFIG,
-                start_sel=HIGHLIGHT_START,
-                stop_sel=HIGHLIGHT_STOP,
-                max_words=30,
-                min_words=12,
-            ),
+            )
         )
     )
 
 
 def _search_sqlite(queryset, text):
-    match = fts5_query(text)
-    matching_ids = RawSQL("SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s", [match])
-    rank = RawSQL(
-        "SELECT -bm25(articles_article_fts, 10.0, 4.0, 1.0) FROM articles_article_fts "
-        "WHERE articles_article_fts MATCH %s AND rowid = articles_article.id",
-        [match],
-        output_field=FloatField(),
+    # One MATCH, ranked by FTS5 itself, joined to the articles by id: a correlated subquery per row would run the
+    # full-text query again for every matching article.
+    return queryset.extra(
+        tables=["articles_article_fts"],
+        where=["articles_article_fts.rowid = articles_article.id", "articles_article_fts MATCH %s"],
+        params=[fts5_query(text)],
+        select={"rank": "-bm25(articles_article_fts, 10.0, 4.0, 1.0)"},
     )
-    snippet = RawSQL(
-        "SELECT snippet(articles_article_fts, -1, %s, %s, '…', 24) FROM articles_article_fts "
-        "WHERE articles_article_fts MATCH %s AND rowid = articles_article.id",
-        [HIGHLIGHT_START, HIGHLIGHT_STOP, match],
-        output_field=TextField(),
-    )
-    return queryset.filter(id__in=matching_ids).annotate(rank=rank, snippet=snippet)

@@ -225,6 +225,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "AuthorKindEnum": "articles.models.Author.Kind",
+        "SourceKindEnum": "articles.models.Source.Kind",
+        "ArticleStatusEnum": "articles.models.Article.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "articles.api.schema.add_error_responses",

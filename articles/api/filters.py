@@ -10,6 +10,7 @@ from datetime import UTC
 import django_filters as filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Value
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
@@ -18,6 +19,7 @@ from rest_framework.exceptions import ValidationError
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Author, Byline, ImportRecord, Source, Topic
+from articles.search import search_articles
 
 MAX_ID = 2**63 - 1
 
@@ -109,9 +111,10 @@ class ArticleFilter(filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        results = queryset.search(value)
-        if "rank" not in results.query.annotations:  # no word to search for: nothing matches, nothing to rank
-            return results.annotate(rank=Value(0.0), snippet=Value(""))
+        # Snippets are fetched for the page shown only (see ArticleViewSet.list).
+        results = search_articles(queryset, value, vendor=connection.vendor, snippets=False)
+        if "rank" not in results.query.annotations and "rank" not in results.query.extra:
+            return results.annotate(rank=Value(0.0))  # no word to search for: nothing matches, nothing to rank
         return results.order_by("-rank", "-id")
 
     def filter_author(self, queryset, name, authors):

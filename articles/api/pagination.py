@@ -38,6 +38,11 @@ def positive_int(params, name: str, default: int, maximum: int | None = None) ->
     return value
 
 
+def is_ranked(queryset) -> bool:
+    """Return whether `queryset` holds full-text search results (with a `rank`)."""
+    return "rank" in queryset.query.annotations or "rank" in queryset.query.extra
+
+
 class PageNumberPagination(BasePagination):
     """`?page=` and `?page_size=` (1 to 100); a page past the last is a 404, a malformed number a 400."""
 
@@ -52,8 +57,8 @@ class PageNumberPagination(BasePagination):
         return self.page_rows(queryset, offset, self.page_size)
 
     def page_rows(self, queryset, offset: int, size: int) -> list:
-        # Raw-SQL annotations (search rank and snippet) name the outer table, so they cannot move into a subquery.
-        if offset == 0 or any(name in queryset.query.annotations for name in ("rank", "snippet")):
+        # Search results carry raw SQL that names the outer table, so they cannot move into a subquery.
+        if offset == 0 or is_ranked(queryset):
             return list(queryset[offset : offset + size])
         return list(queryset.filter(pk__in=queryset.values("pk")[offset : offset + size]))
 

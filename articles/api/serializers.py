@@ -6,6 +6,7 @@ article's status and publication time change only through the workflow actions, 
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from taggit.models import Tag
@@ -80,18 +81,15 @@ class TopicSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BylineSerializer(serializers.ModelSerializer):
+class BylineSerializer(serializers.Serializer):
     """One author as credited on one article: who, what kind of byline, in which position and role."""
 
-    id = serializers.IntegerField(source="author.id", read_only=True)
-    name = serializers.CharField(source="author.name", read_only=True)
-    slug = serializers.CharField(source="author.slug", read_only=True)
-    kind = serializers.CharField(source="author.kind", read_only=True)
-
-    class Meta:
-        model = Byline
-        fields = ["id", "name", "slug", "kind", "role", "position"]
-        read_only_fields = fields
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    slug = serializers.CharField(read_only=True)
+    kind = serializers.ChoiceField(choices=Author.Kind.choices, read_only=True)
+    role = serializers.CharField(read_only=True)
+    position = serializers.IntegerField(read_only=True)
 
 
 class BylineWriteSerializer(serializers.Serializer):
@@ -101,10 +99,13 @@ class BylineWriteSerializer(serializers.Serializer):
 
 @extend_schema_field({"type": "array", "items": {"type": "string", "maxLength": 100}})
 class TagListField(serializers.Field):
-    """Tags as a list of names; reads the prefetched tags, writes replace the article's whole tag set."""
+    """Tags as a list of names (read from `tag_names`, see `attach_relations`); a write replaces the whole set."""
 
-    def to_representation(self, manager):
-        return [tag.name for tag in manager.all()]
+    def get_attribute(self, instance):
+        return instance.tag_names
+
+    def to_representation(self, names):
+        return list(names)
 
     def to_internal_value(self, data):
         if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
@@ -120,9 +121,9 @@ class ArticleListSerializer(SparseFieldsMixin, serializers.ModelSerializer):
 
     url = serializers.SerializerMethodField()
     source = SourceSummarySerializer(read_only=True, allow_null=True)
-    authors = BylineSerializer(source="bylines", many=True, read_only=True)
-    topics = TopicSummarySerializer(many=True, read_only=True)
-    tags = TagListField(read_only=True)
+    authors = BylineSerializer(source="byline_rows", many=True, read_only=True)
+    topics = TopicSummarySerializer(source="topic_rows", many=True, read_only=True)
+    tags = serializers.ListField(source="tag_names", child=serializers.CharField(), read_only=True)
     reading_minutes = serializers.IntegerField(read_only=True)
     rank = serializers.SerializerMethodField()
     snippet = serializers.SerializerMethodField()
@@ -153,6 +154,33 @@ class ArticleListSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     def get_url(self, article) -> str:
         return absolute(self.context.get("request"), reverse("api:article-detail", args=[article.pk]))
 
+    def to_representation(self, article):
+        """Build the row directly: the same fields and formats as the declared ones, without a field object per
+        value (a list page is the hottest path of the API). Relations come from `attach_relations`."""
+        request = self.context.get("request")
+        base = self.context.setdefault("_article_url_base", absolute(request, reverse("api:article-list")))
+        source = article.source
+        values = {
+            "id": lambda: article.pk,
+            "url": lambda: f"{base}{article.pk}/",
+            "slug": lambda: article.slug,
+            "title": lambda: article.title,
+            "summary": lambda: article.summary,
+            "status": lambda: article.status,
+            "language": lambda: article.language,
+            "published_at": lambda: iso_datetime(article.published_at),
+            "updated_at": lambda: iso_datetime(article.updated_at),
+            "word_count": lambda: article.word_count,
+            "reading_minutes": lambda: article.reading_minutes,
+            "source": lambda: {"id": source.pk, "name": source.name, "slug": source.slug} if source else None,
+            "authors": lambda: article.byline_rows,
+            "topics": lambda: article.topic_rows,
+            "tags": lambda: article.tag_names,
+            "rank": lambda: getattr(article, "rank", None),
+            "snippet": lambda: getattr(article, "snippet", None),
+        }
+        return {name: values[name]() for name in self.fields}
+
     def get_rank(self, article) -> float | None:
         return getattr(article, "rank", None)
 
@@ -165,8 +193,8 @@ class ArticleDetailSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     """An article in full, and the shape clients write: relations by id, tags by name."""
 
     source = SourceSummarySerializer(read_only=True, allow_null=True)
-    authors = BylineSerializer(source="bylines", many=True, read_only=True)
-    topics = TopicSummarySerializer(many=True, read_only=True)
+    authors = BylineSerializer(source="byline_rows", many=True, read_only=True)
+    topics = TopicSummarySerializer(source="topic_rows", many=True, read_only=True)
     tags = TagListField(required=False)
     body_html = serializers.SerializerMethodField()
     reading_minutes = serializers.IntegerField(read_only=True)
@@ -464,6 +492,14 @@ class ImportResultSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
     error = serializers.CharField(allow_blank=True, allow_null=True)
     article = ArticleDetailSerializer(allow_null=True, read_only=True)
+
+
+def iso_datetime(value) -> str | None:
+    """Format as DRF's DateTimeField does with USE_TZ and UTC: ISO 8601 with a `Z`."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def absolute(request, path: str) -> str:

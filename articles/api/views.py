@@ -6,8 +6,8 @@ a 404, never a 403, so drafts do not reveal that they exist.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db import connection, transaction
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -30,9 +30,10 @@ from articles.api.filters import (
     TagFilter,
     TopicFilter,
 )
-from articles.api.pagination import ArticlePagination, PageNumberPagination
+from articles.api.pagination import ArticlePagination, PageNumberPagination, is_ranked
 from articles.api.parsers import LimitedJSONParser, PlainTextParser
 from articles.api.permissions import ImportPermission, ModelPermissionsOrAnonReadOnly, sees_unpublished
+from articles.api.relations import attach_relations
 from articles.api.serializers import (
     ArticleDetailSerializer,
     ArticleListSerializer,
@@ -47,12 +48,7 @@ from articles.api.serializers import (
     requested_fields,
 )
 from articles.models import Article, Author, Byline, ImportRecord, Source, Topic
-
-ARTICLE_RELATIONS = {
-    "authors": Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position")),
-    "topics": Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug")),
-    "tags": "tags",
-}
+from articles.search import search_snippets
 
 ARTICLE_KEY = OpenApiParameter(
     "key",
@@ -143,9 +139,7 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
 
     def load_relations(self, articles) -> None:
         """Load the relations the response shows (one query each, whatever the number of articles)."""
-        wanted = requested_fields(self.request)
-        lookups = [lookup for name, lookup in ARTICLE_RELATIONS.items() if wanted is None or name in wanted]
-        prefetch_related_objects(articles, *lookups)
+        attach_relations(articles, requested_fields(self.request))
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
@@ -157,6 +151,11 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
         if cached is not None:
             return cached
         self.load_relations(rows)
+        terms = request.query_params.get("search")
+        if rows and terms and is_ranked(queryset):
+            snippets = search_snippets([row.pk for row in rows], terms, vendor=connection.vendor)
+            for row in rows:
+                row.snippet = snippets.get(row.pk)
         response = self.get_paginated_response(self.get_serializer(rows, many=True).data)
         conditional.set_validators(response, etag, last_modified)
         return response
@@ -179,8 +178,6 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
     def perform_update(self, serializer):
         serializer.instance._history_user = self.request.user
         super().perform_update(serializer)
-        for name in ("bylines", "topics", "tags"):
-            getattr(serializer.instance, "_prefetched_objects_cache", {}).pop(name, None)
         self.load_relations([serializer.instance])
 
     def _after_workflow(self, article):
@@ -329,7 +326,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if result.article_id:
             article = Article.objects.select_related("source").filter(pk=result.article_id).first()
             if article is not None:
-                prefetch_related_objects([article], *ARTICLE_RELATIONS.values())
+                attach_relations([article])
         body = ImportResultSerializer(
             {**result.to_dict(), "article": article}, context=self.get_serializer_context()
         ).data
