@@ -6,13 +6,22 @@ anything is serialised, so a `304 Not Modified` costs only the queries that iden
 (an editor's list holds drafts), so the ETag also depends on the reader's visibility and responses vary on
 `Authorization` and `Cookie`.
 
-The tags are weak: a renamed author or source shows in a cached copy only once the article itself changes.
+The same validators key a short-lived server-side copy of the rendered JSON (BODY_SECONDS): a request whose rows are
+unchanged since another client fetched them is answered without loading relations or serialising again.
+
+The tags are weak: a renamed author or source shows in a cached copy only once the article itself changes (or, for
+the server's copy, after at most BODY_SECONDS).
 """
 
 import hashlib
 
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from rest_framework.renderers import JSONRenderer
+
+BODY_SECONDS = 60
 
 
 def weak_etag(*parts) -> str:
@@ -24,12 +33,12 @@ def list_validators(request, rows, count, *, audience: str) -> tuple[str, float 
     """Return the ETag and Last-Modified (a timestamp) of a page of articles."""
     stamps = [(row.pk, row.revision, row.updated_at.timestamp()) for row in rows]
     last_modified = max((stamp[2] for stamp in stamps), default=None)
-    return weak_etag(audience, request.get_full_path(), count, stamps), last_modified
+    return weak_etag(audience, request.build_absolute_uri(), count, stamps), last_modified
 
 
-def detail_validators(article, *, audience: str) -> tuple[str, float]:
+def detail_validators(request, article, *, audience: str) -> tuple[str, float]:
     stamp = article.updated_at.timestamp()
-    return weak_etag(audience, article.pk, article.revision, stamp), stamp
+    return weak_etag(audience, request.build_absolute_uri(), article.pk, article.revision, stamp), stamp
 
 
 def not_modified(request, etag: str, last_modified: float | None, *, honour_modified_since: bool):
@@ -51,3 +60,22 @@ def set_validators(response, etag: str, last_modified: float | None) -> None:
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
     patch_vary_headers(response, ["Authorization", "Cookie"])
+
+
+def cached_json(request, etag: str):
+    """Return a JSON response with the body rendered earlier for `etag`, or None (also for non-JSON renderers)."""
+    if getattr(request, "accepted_renderer", None) is None or request.accepted_renderer.format != "json":
+        return None
+    body = cache.get(f"api:body:{etag}")
+    if body is None:
+        return None
+    return HttpResponse(body, content_type="application/json")
+
+
+def remember_json(request, etag: str, data) -> HttpResponse | None:
+    """Render `data` as JSON once, keep it for BODY_SECONDS under `etag`, and return it as a response."""
+    if getattr(request, "accepted_renderer", None) is None or request.accepted_renderer.format != "json":
+        return None
+    body = JSONRenderer().render(data)
+    cache.set(f"api:body:{etag}", body, BODY_SECONDS)
+    return HttpResponse(body, content_type="application/json")

@@ -1,6 +1,7 @@
 """Pagination: page numbers for browsing, keyset cursors for walking the whole archive.
 
-Page-number pages (`?page=`, `?page_size=` up to 100) carry a `count`. A deep page is fetched in two steps inside one
+Page-number pages (`?page=`, `?page_size=` up to 100) carry a `count` (remembered for 30 seconds per filter set, so it
+may lag that long behind inserts and deletes). A deep page is fetched in two steps inside one
 query: the page's ids come from the ordering index alone (`id IN (SELECT id ... LIMIT n OFFSET m)`), and only those
 rows are read in full, so skipping 40,000 rows never reads 40,000 bodies.
 
@@ -12,9 +13,11 @@ forward only. They order by `published_at` or `updated_at` (either direction); `
 
 import base64
 import binascii
+import hashlib
 import json
 from datetime import UTC, datetime
 
+from django.core.cache import cache
 from django.db.models import Q
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import BasePagination
@@ -38,6 +41,29 @@ def positive_int(params, name: str, default: int, maximum: int | None = None) ->
     return value
 
 
+COUNT_SECONDS = 30
+NOT_COUNTED = {"page", "page_size", "pagination", "cursor", "ordering", "fields"}
+
+
+def cached_count(queryset, request) -> int:
+    """Return the number of rows the request's filters select, remembered for COUNT_SECONDS.
+
+    Counting is the one part of a list whose cost grows with the archive (a filtered count reads every matching
+    row); the rows of a page are always fetched fresh, so only `count` and the last page's bounds may lag.
+    """
+    from articles.api.permissions import sees_unpublished
+
+    params = sorted((key, value) for key, value in request.query_params.lists() if key not in NOT_COUNTED)
+    audience = "staff" if sees_unpublished(request.user) else "public"
+    digest = hashlib.blake2b(repr((request.path, audience, params)).encode(), digest_size=16).hexdigest()
+    key = f"api:count:{digest}"
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, COUNT_SECONDS)
+    return count
+
+
 def is_ranked(queryset) -> bool:
     """Return whether `queryset` holds full-text search results (with a `rank`)."""
     return "rank" in queryset.query.annotations or "rank" in queryset.query.extra
@@ -50,7 +76,7 @@ class PageNumberPagination(BasePagination):
         self.request = request
         self.page_size = positive_int(request.query_params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
         self.page = positive_int(request.query_params, "page", 1)
-        self.count = queryset.count()
+        self.count = cached_count(queryset, request)
         offset = (self.page - 1) * self.page_size
         if offset and offset >= self.count:
             raise NotFound(f"Page {self.page} is past the last page.")

@@ -157,8 +157,9 @@ class ArticleListSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     def to_representation(self, article):
         """Build the row directly: the same fields and formats as the declared ones, without a field object per
         value (a list page is the hottest path of the API). Relations come from `attach_relations`."""
-        request = self.context.get("request")
-        base = self.context.setdefault("_article_url_base", absolute(request, reverse("api:article-list")))
+        if "_article_url_base" not in self.context:
+            self.context["_article_url_base"] = absolute(self.context.get("request"), reverse("api:article-list"))
+        base = self.context["_article_url_base"]
         source = article.source
         values = {
             "id": lambda: article.pk,

@@ -147,27 +147,29 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
         etag, last_modified = conditional.list_validators(
             request, rows, self.paginator.count, audience=audience(request.user)
         )
-        cached = conditional.not_modified(request, etag, last_modified, honour_modified_since=False)
-        if cached is not None:
-            return cached
-        self.load_relations(rows)
-        terms = request.query_params.get("search")
-        if rows and terms and is_ranked(queryset):
-            snippets = search_snippets([row.pk for row in rows], terms, vendor=connection.vendor)
-            for row in rows:
-                row.snippet = snippets.get(row.pk)
-        response = self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        response = conditional.not_modified(request, etag, last_modified, honour_modified_since=False)
+        response = response or conditional.cached_json(request, etag)
+        if response is None:
+            self.load_relations(rows)
+            terms = request.query_params.get("search")
+            if rows and terms and is_ranked(queryset):
+                snippets = search_snippets([row.pk for row in rows], terms, vendor=connection.vendor)
+                for row in rows:
+                    row.snippet = snippets.get(row.pk)
+            data = self.get_paginated_response(self.get_serializer(rows, many=True).data).data
+            response = conditional.remember_json(request, etag, data) or Response(data)
         conditional.set_validators(response, etag, last_modified)
         return response
 
     def retrieve(self, request, *args, **kwargs):
         article = self.get_object()
-        etag, last_modified = conditional.detail_validators(article, audience=audience(request.user))
-        cached = conditional.not_modified(request, etag, last_modified, honour_modified_since=True)
-        if cached is not None:
-            return cached
-        self.load_relations([article])
-        response = Response(self.get_serializer(article).data)
+        etag, last_modified = conditional.detail_validators(request, article, audience=audience(request.user))
+        response = conditional.not_modified(request, etag, last_modified, honour_modified_since=True)
+        response = response or conditional.cached_json(request, etag)
+        if response is None:
+            self.load_relations([article])
+            data = self.get_serializer(article).data
+            response = conditional.remember_json(request, etag, data) or Response(data)
         conditional.set_validators(response, etag, last_modified)
         return response
 

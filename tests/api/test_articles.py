@@ -491,3 +491,19 @@ def test_review_and_archive_actions_move_an_article_through_the_workflow(client_
     client = client_for(editor)
     assert client.post(f"{detail(newsroom.draft)}review/").json()["status"] == "review"
     assert client.post(f"{detail(newsroom.vote)}archive/").json()["status"] == "archived"
+
+
+def test_a_repeated_request_is_answered_from_the_rendered_copy_without_reloading_relations(
+    anon, newsroom, django_assert_max_num_queries
+):
+    first = anon.get(LIST)
+    with django_assert_max_num_queries(1):  # the page's rows, to check they are unchanged
+        again = anon.get(LIST)
+    assert again.json() == first.json() and again["ETag"] == first["ETag"]
+
+
+def test_the_rendered_copy_is_not_served_once_an_article_on_the_page_changes(anon, newsroom):
+    anon.get(LIST)
+    newsroom.market.title = "Markets slump"
+    newsroom.market.save()
+    assert anon.get(LIST).json()["results"][0]["title"] == "Markets slump"
