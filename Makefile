@@ -46,7 +46,10 @@ bench-import: $(STAMP)
 bench-admin: $(STAMP)
 	$(BIN)/python bench/admin_speed.py
 
+# SQLite by default; DATABASE_URL=postgres://... benchmarks PostgreSQL (in a database named newsroom_bench).
 bench-api: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk >/dev/null 2>&1 || \
+		{ echo "bench-api needs wrk (Debian package): apt-get install -y wrk" >&2; exit 1; }
 	$(BIN)/python bench/api_load.py
 
 clean:
