@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
@@ -62,7 +62,8 @@ class Edit:
 
     def to_dict(self) -> dict:
         """Return the edit as plain JSON-ready data, for the import record and the API."""
-        return asdict(self)
+        return {"rule": self.rule, "before": self.before, "after": self.after, "position": self.position,
+                "field": self.field}  # fmt: skip
 
 
 @dataclass

@@ -122,7 +122,9 @@ def test_mark_as_duplicate_refuses_a_cycle_with_a_message(login, post_action, ed
     second = make_article("Second", duplicate_of=first)
     login(editor)
     response = post_action("mark_as_duplicate", first, confirm="yes", original=second.pk)
-    assert messages_of(response) == ["Nothing was changed: An article cannot be the duplicate of its own duplicate."]
+    assert messages_of(response) == [
+        "Nothing was changed: “Second” is itself a duplicate of one of these articles; pick the original."
+    ]
     assert Article.objects.get(pk=first.pk).duplicate_of is None
 
 
