@@ -176,6 +176,23 @@ class ArticlePagination(PageNumberPagination):
         self.count = None
         return rows
 
+    @classmethod
+    def seek_bound(cls, request) -> Q | None:
+        """Return the range a cursor request starts from (`published_at <= v`), or None.
+
+        A view applies it before its other filters: SQLite seeks its index on the first range condition it meets on
+        a column, so with `published_at <= now` first a deep cursor page would walk every newer row.
+        """
+        if "cursor" not in request.query_params:
+            return None
+        pagination = cls()
+        pagination.ordering = request.query_params.get("ordering") or CURSOR_ORDERINGS[0]
+        if pagination.ordering not in CURSOR_ORDERINGS:
+            return None  # paginate_by_cursor reports it
+        value, _ = pagination.decode_cursor(request.query_params["cursor"])
+        field, comparison = pagination.ordering.lstrip("-"), "lte" if pagination.ordering.startswith("-") else "gte"
+        return Q(**{f"{field}__{comparison}": value})
+
     def decode_cursor(self, token):
         if token is None:
             return None

@@ -114,6 +114,9 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
         queryset = super().get_queryset()
         if self.action == "list":
             queryset = queryset.defer("body", "fingerprint", "external_id")
+            bound = ArticlePagination.seek_bound(self.request)
+            if bound is not None:
+                queryset = queryset.filter(bound)
         return queryset if sees_unpublished(self.request.user) else queryset.published()
 
     def get_serializer_class(self):
