@@ -9,9 +9,11 @@ Both are created in migration 0002. Neither is a Django field: the ORM never wri
 them, so bulk inserts and updates are indexed too.
 """
 
+import json
 import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVectorField
+from django.db import connection
 from django.db.models import F, FloatField, TextField
 from django.db.models.expressions import RawSQL
 
@@ -46,9 +48,19 @@ def search_snippets(ids, text: str, *, vendor: str) -> dict[int, str]:
     """Return the highlighted snippet of each article in `ids` for `text` (one query, whatever the number)."""
     from articles.models import Article
 
-    ids = list(ids)
+    ids = [int(pk) for pk in ids]
     if not ids or not _TOKEN_RE.search(text or ""):
         return {}
+    if vendor != "postgresql":
+        # One pass over the match list, snippets built for the rows asked for only (a correlated subquery would
+        # run the full-text query once per row).
+        sql = (
+            "SELECT rowid, snippet(articles_article_fts, -1, %s, %s, '…', 24) FROM articles_article_fts "
+            "WHERE articles_article_fts MATCH %s AND rowid IN (SELECT value FROM json_each(%s))"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [HIGHLIGHT_START, HIGHLIGHT_STOP, fts5_query(text), json.dumps(ids)])
+            return dict(cursor.fetchall())
     rows = Article.objects.filter(pk__in=ids).annotate(snippet=_snippet_expression(text, vendor))
     return dict(rows.values_list("pk", "snippet"))
 
