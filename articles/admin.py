@@ -68,10 +68,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     paginator = admin_views.CappedCountPaginator
     date_hierarchy = "published_at"
     search_fields = ["title"]  # enables autocomplete; the search itself is full text, see get_search_results
-    search_help_text = (
-        "Words from the title, summary or body (best matches first, or newest first when there are more than 500); "
-        "or an article number such as #123."
-    )
+    search_help_text = "Words from the title, summary or body, best matches first; or an article number such as #123."
     autocomplete_fields = ["source", "topics"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["duplicate_of_link", "word_count", "created_at", "updated_at"]

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Max, Min, OuterRef, Prefetch, Subquery
+from django.db.models import Max, Min, Prefetch
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -23,11 +23,11 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from articles import search
 from articles.admin_forms import ImportForm, MarkDuplicateForm, MergeAuthorsForm
 from articles.models import Article, Byline, ImportRecord, Topic
 
 DIFF_MAX_CHARS = 200_000
-RANKED_MATCHES_MAX = 500
 
 
 class CappedCountPaginator(Paginator):
@@ -64,7 +64,8 @@ class ArticleChangeList(ChangeList):
         )
 
     def get_ordering(self, request, queryset):
-        if ORDER_VAR not in self.params and "rank" in queryset.query.annotations:
+        ranked = "rank" in queryset.query.annotations or "rank" in queryset.query.extra
+        if ORDER_VAR not in self.params and ranked:
             return ["-rank", "-pk"]
         return super().get_ordering(request, queryset)
 
@@ -77,10 +78,10 @@ class ArticleChangeList(ChangeList):
             .exclude(outcome=ImportRecord.Outcome.FAILED)
             .values_list("article_id", flat=True)
         )
-        snippets = {article.pk: article.snippet for article in self.result_list if hasattr(article, "snippet")}
-        if self.query.strip() and self.result_list and not snippets:
-            page = Article.objects.search(self.query).filter(pk__in=[article.pk for article in self.result_list])
-            snippets = dict(page.values_list("pk", "snippet"))
+        snippets = {}
+        if self.query.strip() and self.result_list:
+            ids = [article.pk for article in self.result_list]
+            snippets = search.search_snippets(ids, self.query, vendor=connection.vendor)
         for article in self.result_list:
             article.has_warnings = article.pk in warned
             article.snippet = snippets.get(article.pk) or ""
@@ -162,26 +163,17 @@ def article_languages() -> list[str]:
 
 
 def search_articles(queryset, text: str):
-    """Narrow `queryset` to the articles matching `text` (full text, or `#123` for one article), best first.
+    """Narrow `queryset` to the articles matching `text` (full text, or `#123` for one article), with their rank.
 
-    PostgreSQL ranks the matches and writes the snippets of the page's rows only, so the full-text queryset is
-    used as it is. SQLite computes the rank and the snippet of every match before sorting (correlated subqueries
-    on the FTS5 table), which costs about 0.3 ms a match; there the matches are found through an id subquery,
-    ranked only when there are at most RANKED_MATCHES_MAX of them (else listed newest first), and the snippets
-    are fetched for the page's rows (ArticleChangeList.get_results).
+    Snippets are left out here: each costs a pass over an article's text, so the change list fetches them for the
+    rows of the page it shows (ArticleChangeList.get_results).
     """
     text = text.strip()
     if not text:
         return queryset
     if text.lstrip("#").isdigit():
         return queryset.filter(pk=int(text.lstrip("#")))
-    if connection.vendor != "sqlite":
-        return queryset.search(text)
-    matches = Article.objects.search(text)
-    found = queryset.filter(pk__in=matches.values("pk"))
-    if found.order_by().values("pk")[: RANKED_MATCHES_MAX + 1].count() <= RANKED_MATCHES_MAX:
-        found = found.annotate(rank=Subquery(matches.filter(pk=OuterRef("pk")).values("rank")[:1]))
-    return found
+    return search.search_articles(queryset, text, vendor=connection.vendor, snippets=False)
 
 
 class TopicChangeList(ChangeList):

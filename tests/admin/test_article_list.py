@@ -87,6 +87,13 @@ def test_search_finds_an_article_by_a_word_of_its_body_best_match_first(login, s
     assert b"<mark>" in response.content
 
 
+def test_search_results_come_best_match_first(login, superuser, make_article):
+    make_article("Market notes", body="Prices were steady; one trader mentioned barley once.")
+    make_article("Barley harvest breaks records", summary="Barley everywhere.", body="Barley, barley and barley.")
+    response = login(superuser).get(CHANGELIST, {"q": "barley"})
+    assert titles(response) == ["Barley harvest breaks records", "Market notes"]
+
+
 def test_search_by_number_opens_that_article(login, superuser, make_article):
     wanted = make_article("Number seven")
     make_article("Another")
