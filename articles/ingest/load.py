@@ -39,6 +39,8 @@ Outcome = ImportRecord.Outcome
 RACE_RETRIES = 3
 CONFLICT_WARNING = "An editor has changed this article since it was imported; this version was not applied."
 ORIGIN_MAX = ImportRecord._meta.get_field("origin").max_length
+TITLE_MAX = Article._meta.get_field("title").max_length
+SOURCE_NAME_MAX = Source._meta.get_field("name").max_length
 
 
 @dataclass
@@ -91,6 +93,8 @@ def load_batch(staged: list[StagedPiece], *, batch: ImportBatch | None, settings
             return _load_atomically(staged, batch=batch, settings=settings)
         except IntegrityError:
             continue  # a concurrent import stored some of these pieces first: plan again against its rows
+        except DatabaseError:
+            break  # a value the database refuses: find the piece below, alone
     results = []
     for piece in staged:
         try:
@@ -129,6 +133,9 @@ def _result(decision: _Decision, *, record_id: int | None) -> PieceResult:
 
 
 def _decide(staged: list[StagedPiece], *, settings: LoadSettings) -> list[_Decision]:
+    for piece in staged:
+        if piece.ok:
+            piece.error = _oversize_error(piece)
     good = [s for s in staged if s.ok]
     sources = _sources_for(good, create=not settings.dry_run)
     by_fingerprint, by_identity = _existing_articles(good, sources)
@@ -158,6 +165,19 @@ def _decide(staged: list[StagedPiece], *, settings: LoadSettings) -> list[_Decis
         by_identity[identity] = article
         by_fingerprint[piece.fingerprint] = article
     return decisions
+
+
+def _oversize_error(piece: StagedPiece) -> str:
+    """Return why a piece's title or source name does not fit its column, or "" when both fit.
+
+    PostgreSQL refuses such a value and SQLite would store it whole; checked here, both engines fail the piece.
+    """
+    title = collapse_spaces(piece.parsed.title)
+    if len(title) > TITLE_MAX:
+        return f"The title is {len(title):,} characters long, over the limit of {TITLE_MAX}."
+    if len(piece.source_name) > SOURCE_NAME_MAX:
+        return f"The source name is {len(piece.source_name):,} characters long, over the limit of {SOURCE_NAME_MAX}."
+    return ""
 
 
 def _editor_owned(article: Article) -> bool:

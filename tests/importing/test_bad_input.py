@@ -127,3 +127,40 @@ def test_a_failed_piece_leaves_no_partial_rows():
 
 def test_bad_options_are_command_errors(run_import, tmp_path):
     assert "at least 1" in run_import(tmp_path, "--batch-size", "0")[1]
+
+
+@pytest.mark.parametrize(
+    ("piece", "reason"),
+    [(piece_text("Harbour" + "x" * 600), "title"), (piece_text(source="Harbour " + "Times" * 60), "source name")],
+    ids=["title", "source-name"],
+)
+def test_a_title_or_source_name_too_long_for_its_column_fails_and_the_rest_import(piece, reason):
+    good = piece_text("Second good piece", paragraphs=["A different story entirely, told here."])
+    report = import_files([("long.txt", piece.encode()), ("good.txt", good.encode())], ImportOptions())
+    long, stored = report.results
+    assert long.outcome == "failed" and reason in long.error and long.article_id is None
+    assert stored.outcome == "created"
+    assert list(Article.objects.values_list("title", flat=True)) == ["Second good piece"]
+    assert ImportRecord.objects.get(origin="long.txt").outcome == "failed"
+
+
+def test_a_piece_the_database_refuses_fails_alone_and_the_rest_of_its_batch_imports(monkeypatch):
+    from django.db import DataError
+
+    from articles.ingest import load
+
+    write_articles = load._write_articles
+
+    def refuse_one(decisions, **kwargs):
+        if any(d.article is not None and d.article.title == "Refused piece" for d in decisions):
+            raise DataError("value too long")
+        return write_articles(decisions, **kwargs)
+
+    monkeypatch.setattr(load, "_write_articles", refuse_one)
+    good = piece_text("Second good piece", paragraphs=["A different story entirely, told here."])
+    report = import_files([("refused.txt", piece_text("Refused piece").encode()), ("good.txt", good.encode())],
+                          ImportOptions())  # fmt: skip
+    refused, stored = report.results
+    assert refused.outcome == "failed" and "could not be stored" in refused.error and refused.article_id is None
+    assert stored.outcome == "created"
+    assert list(Article.objects.values_list("title", flat=True)) == ["Second good piece"]
