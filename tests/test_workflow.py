@@ -85,3 +85,12 @@ def test_marking_an_article_as_duplicate_of_its_own_duplicate_chain_is_refused(m
     with pytest.raises(ValidationError, match="itself a duplicate"):
         workflow.mark_duplicate([first], original=Article.objects.get(pk=third.pk), user=editor)
     assert Article.objects.get(pk=first.pk).duplicate_of is None
+
+
+def test_a_reporter_may_not_mark_a_published_article_as_a_duplicate(make_article, reporter):
+    original, live = make_article("Original"), make_article("Live copy", status=Article.Status.PUBLISHED)
+    with pytest.raises(PermissionDenied, match="archive published articles"):
+        workflow.mark_duplicate([live], original=original, user=reporter)
+    live.refresh_from_db()
+    assert live.status == Article.Status.PUBLISHED and live.duplicate_of is None
+    assert workflow.mark_duplicate([make_article("Draft copy")], original=original, user=reporter) == 1
