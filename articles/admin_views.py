@@ -4,6 +4,7 @@ panel, the import page and the intermediate pages of the actions that need a cho
 import calendar
 import datetime
 import difflib
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.admin import helpers
@@ -26,6 +27,9 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from articles import search
 from articles.admin_forms import ImportForm, MarkDuplicateForm, MergeAuthorsForm
 from articles.models import Article, Byline, ImportRecord, Topic
+
+if TYPE_CHECKING:
+    from articles.ingest import PieceResult
 
 DIFF_MAX_CHARS = 200_000
 
@@ -392,14 +396,14 @@ def import_view(model_admin, request):
     )
 
 
-def describe_result(result) -> dict:
-    article_id, record_id = getattr(result, "article_id", None), getattr(result, "record_id", None)
+def describe_result(result: "PieceResult") -> dict:
+    article_id, record_id = result.article_id, result.record_id
     return {
         "origin": result.origin,
         "outcome": str(result.outcome),
-        "title": getattr(result, "title", "") or "",
-        "warnings": [describe_warning(w) for w in getattr(result, "warnings", None) or []],
-        "error": getattr(result, "error", "") or "",
+        "title": result.title or "",
+        "warnings": [describe_warning(w) for w in result.warnings],
+        "error": result.error,
         "article_url": reverse("admin:articles_article_change", args=[article_id]) if article_id else None,
         "record_url": reverse("admin:articles_importrecord_change", args=[record_id]) if record_id else None,
     }
