@@ -1,6 +1,7 @@
 """The command's own behaviour: standard input, progress bar only on a terminal, exit status."""
 
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -63,8 +64,15 @@ def test_the_exit_status_is_non_zero_only_when_a_piece_failed(tmp_path):
     bad.mkdir()
     (good / "a.txt").write_text(piece_text())
     (bad / "empty.txt").write_bytes(b"")
-    command = [sys.executable, "manage.py", "import_articles", "--dry-run"]
-    passed = subprocess.run([*command, str(good)], cwd=REPO, capture_output=True, text=True, check=False)
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'exit-status.sqlite3'}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+
+    def manage(*args):
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True,
+                              check=False)  # fmt: skip
+
+    assert manage("migrate", "--noinput").returncode == 0
+    passed = manage("import_articles", str(good))
     assert passed.returncode == 0, passed.stderr
-    failed = subprocess.run([*command, str(bad)], cwd=REPO, capture_output=True, text=True, check=False)
+    failed = manage("import_articles", str(bad))
     assert failed.returncode == 1 and "1 of 1 pieces failed" in failed.stderr
