@@ -18,6 +18,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -134,12 +135,42 @@ def run_naive(corpus: Path) -> dict:
     return {"pieces": count, "seconds": time.perf_counter() - started}
 
 
+def descendant_peak_rss_mb(root: int) -> float:
+    """Return the largest peak resident size (VmHWM) among the descendants of process `root`, from /proc."""
+    parents = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        parents[int(status.parent.name)] = (int(fields.get("PPid", "0")), fields.get("VmHWM", "0 kB"))
+    family, peak, grew = {root}, 0.0, True
+    while grew:
+        grew = False
+        for pid, (ppid, hwm) in parents.items():
+            if ppid in family and pid not in family:
+                family.add(pid)
+                peak = max(peak, int(hwm.split()[0]) / 1024)
+                grew = True
+    return peak
+
+
 def child(mode: str, corpus: Path, database: Path) -> None:
     setup_django(database)
+    # Staging workers are separate processes (children of the forkserver): watch their peak memory while they run.
+    peaks, done = [0.0], threading.Event()
+
+    def watch():
+        while not done.wait(0.5):
+            peaks[0] = max(peaks[0], descendant_peak_rss_mb(os.getpid()))
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     result = run_full(corpus) if mode == "full" else run_naive(corpus)
+    done.set()
+    watcher.join()
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # Staging workers are separate processes: report the largest of them too.
-    result["worker_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    result["worker_peak_rss_mb"] = peaks[0]
     print(json.dumps(result))
 
 
