@@ -10,6 +10,16 @@ from articles.models import Article, Author, Byline, Source
 SHARED_SAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "samples"
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The admin and the API cache table-wide figures (counts, languages, date ranges); each test starts without."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def seed_path() -> Path:
     path = SHARED_SAMPLES / "seed.txt"

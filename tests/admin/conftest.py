@@ -19,16 +19,6 @@ def messages_of(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """The admin caches table-wide summaries (languages, date range); each test starts without them."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def login(client):
     """Return a function that logs a user in and returns the client."""

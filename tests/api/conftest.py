@@ -3,7 +3,6 @@
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -14,11 +13,8 @@ HIGH_RATES = {"anon": "100000/minute", "user": "100000/minute"}
 
 @pytest.fixture(autouse=True)
 def generous_throttles(settings):
-    """Keep rate limits out of the way (throttling has its own tests) and start every test with fresh counters."""
+    """Keep rate limits out of the way (throttling has its own tests); counters start fresh (tests/conftest.py)."""
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": HIGH_RATES}
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

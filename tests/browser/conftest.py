@@ -34,16 +34,6 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """The admin caches table-wide summaries (languages, date range); each test starts without them."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def new_page(browser):
     """Return a function that opens a page in a fresh browser context (its own cookies, so its own login)."""
