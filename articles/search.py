@@ -44,6 +44,18 @@ def search_articles(queryset, text: str, *, vendor: str, snippets: bool = True):
     return found
 
 
+def matching(queryset, text: str, *, vendor: str):
+    """Filter `queryset` to the articles matching `text`, unranked: cheap whatever the number of matches."""
+    if not _TOKEN_RE.search(text or ""):
+        return queryset.none()
+    if vendor == "postgresql":
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        vector = RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
+        return queryset.annotate(_search_vector=vector).filter(_search_vector=query)
+    matched = RawSQL("SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s", [fts5_query(text)])
+    return queryset.filter(id__in=matched)
+
+
 def search_snippets(ids, text: str, *, vendor: str) -> dict[int, str]:
     """Return the highlighted snippet of each article in `ids` for `text` (one query, whatever the number)."""
     from articles.models import Article

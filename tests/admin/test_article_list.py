@@ -94,6 +94,18 @@ def test_search_results_come_best_match_first(login, superuser, make_article):
     assert titles(response) == ["Barley harvest breaks records", "Market notes"]
 
 
+def test_a_search_with_more_matches_than_are_ranked_keeps_the_list_order(login, superuser, make_article, monkeypatch):
+    from articles import admin_views
+
+    monkeypatch.setattr(admin_views, "RANKED_MATCHES_MAX", 1)
+    make_article("Barley harvest breaks records", summary="Barley everywhere.", body="Barley, barley and barley.")
+    make_article("Market notes", body="Prices were steady; one trader mentioned barley once.")
+    make_article("Unrelated", body="Nothing about crops here.")
+    response = login(superuser).get(CHANGELIST, {"q": "barley"})
+    assert titles(response) == ["Market notes", "Barley harvest breaks records"]
+    assert b"<mark>" in response.content
+
+
 def test_search_by_number_opens_that_article(login, superuser, make_article):
     wanted = make_article("Number seven")
     make_article("Another")
