@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -175,6 +176,7 @@ def main() -> int:
     from django.test.utils import setup_test_environment
 
     from articles.models import Article, Source
+    from articles.search import matching
 
     settings.STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
     setup_test_environment()
@@ -198,10 +200,18 @@ def main() -> int:
     article = Article.objects.filter(status="published").order_by("-pk").first()
     source = Source.objects.get(name="Outlet 7")
     rare_word = article.body.split()[3]
+    sample = Article.objects.order_by("pk").values_list("body", flat=True)[:200]
+    frequent_word = Counter(word for body in sample for word in set(body.split())).most_common(1)[0][0]
+    matches = matching(Article.objects.all(), frequent_word, vendor=connection.vendor).count()
     pages = [
         ("article list", "/admin/articles/article/", True),
         ("list, page 20", "/admin/articles/article/?p=20", True),
         (f"search, a word of one body ({rare_word!r})", f"/admin/articles/article/?q={rare_word}", True),
+        (
+            f"search, a frequent word ({frequent_word!r}, {matches:,} matches)",
+            f"/admin/articles/article/?q={frequent_word}",
+            True,
+        ),
         ("search, an exact article (ref id)", f"/admin/articles/article/?q=ref{article.pk - 1}", True),
         ("filter: published", "/admin/articles/article/?status__exact=published", True),
         ("filter: one source", f"/admin/articles/article/?source={source.pk}", True),
