@@ -27,6 +27,10 @@ class SourceQuerySet(models.QuerySet):
     def with_article_counts(self):
         return self.annotate(article_count=models.Count("articles", distinct=True))
 
+    def named(self, name: str):
+        """Return the source called `name`, whatever its case or spacing (the unique constraint's rule)."""
+        return self.filter(name__iexact=collapse_spaces(name))
+
 
 class Source(TimestampedModel):
     """An outlet, agency or aggregator that pieces come from ("The Frontier Post")."""
@@ -58,7 +62,7 @@ class Source(TimestampedModel):
 
     def validate_constraints(self, exclude=None):
         # Lower("name") is an expression Django cannot attribute to the form field; say it in words.
-        if Source.objects.exclude(pk=self.pk).filter(name__iexact=collapse_spaces(self.name)).exists():
+        if Source.objects.exclude(pk=self.pk).named(self.name).exists():
             raise ValidationError({"name": "A source with this name already exists."})
         super().validate_constraints(exclude=exclude)
 

@@ -355,7 +355,21 @@ class DerivedSlugMixin:
         return attrs
 
 
-class AuthorSerializer(DerivedSlugMixin, serializers.ModelSerializer):
+class UniqueNameMixin:
+    """A name already taken, in any case or spacing, is a 400 that says so, not the database's IntegrityError."""
+
+    duplicate_name_message = ""
+
+    def validate_name(self, value):
+        others = self.Meta.model.objects.named(value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(self.duplicate_name_message)
+        return value
+
+
+class AuthorSerializer(UniqueNameMixin, DerivedSlugMixin, serializers.ModelSerializer):
     article_count = ArticleCountField()
 
     class Meta:
@@ -364,14 +378,10 @@ class AuthorSerializer(DerivedSlugMixin, serializers.ModelSerializer):
         read_only_fields = ["id", "article_count", "created_at", "updated_at"]
         extra_kwargs = {"slug": {"required": False}}
 
-    def validate_name(self, value):
-        others = Author.objects.exclude(pk=self.instance.pk) if self.instance else Author.objects.all()
-        if others.named(value).exists():
-            raise serializers.ValidationError("An author with this name already exists.")
-        return value
+    duplicate_name_message = "An author with this name already exists."
 
 
-class SourceSerializer(DerivedSlugMixin, serializers.ModelSerializer):
+class SourceSerializer(UniqueNameMixin, DerivedSlugMixin, serializers.ModelSerializer):
     article_count = ArticleCountField()
 
     class Meta:
@@ -380,11 +390,7 @@ class SourceSerializer(DerivedSlugMixin, serializers.ModelSerializer):
         read_only_fields = ["id", "article_count", "created_at", "updated_at"]
         extra_kwargs = {"slug": {"required": False}}
 
-    def validate_name(self, value):
-        others = Source.objects.exclude(pk=self.instance.pk) if self.instance else Source.objects.all()
-        if others.filter(name__iexact=" ".join(value.split())).exists():
-            raise serializers.ValidationError("A source with this name already exists.")
-        return value
+    duplicate_name_message = "A source with this name already exists."
 
 
 class TopicSerializer(DerivedSlugMixin, serializers.ModelSerializer):
