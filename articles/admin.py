@@ -122,7 +122,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
-        extra = {"provenance": admin_views.provenance(article)} if article else {}
+        extra = {}
+        if article:
+            # Reporters see how the article they edit arrived; the import log itself is for editors.
+            extra = {
+                "provenance": admin_views.provenance(article),
+                "can_open_import_records": request.user.has_perm("articles.view_importrecord"),
+            }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def changelist_view(self, request, extra_context=None):

@@ -14,7 +14,9 @@ from rest_framework.views import exception_handler
 
 
 class PayloadTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    """A request body over `DATA_UPLOAD_MAX_MEMORY_SIZE`: invalid input like any other, so a 400 with the limit."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
     default_detail = "The request body is too large."
     default_code = "payload_too_large"
 

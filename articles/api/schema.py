@@ -16,14 +16,13 @@ VALIDATOR_HEADERS = {
     "Last-Modified": {"schema": {"type": "string"}, "description": "Newest change among the rows shown."},
 }
 ERRORS = {
-    "400": "Invalid input: a filter value, field, page, cursor or body that cannot be used.",
+    "400": "Invalid input: a filter value, field, page, cursor or body that cannot be used, or a body over the limit.",
     "401": "Authentication is required.",
     "403": "Signed in, but without the permission this needs.",
     "404": "Nothing visible to you at this address.",
     "405": "Method not allowed.",
     "406": "No acceptable representation.",
     "409": "Conflicts with existing data (a duplicate value, or the record is still referred to).",
-    "413": "The request body is larger than the limit.",
     "415": "Unsupported request media type.",
     "429": "Too many requests; retry after the `Retry-After` header's seconds.",
 }

@@ -165,6 +165,14 @@ def test_the_provenance_panel_shows_raw_text_edits_and_diff(login, superuser, se
     assert "seed.txt" in panel and "/admin/articles/importrecord/" in panel
 
 
+def test_a_reporter_sees_the_provenance_panel_but_no_link_into_the_import_log(login, reporter, seed_article):
+    html = login(reporter).get(change_url(seed_article)).content.decode()
+    panel = html.split('id="provenance"')[1]
+    assert "Kaz-akhstan" in panel and "seed.txt" in panel
+    assert "/admin/articles/importrecord/" not in panel
+    assert login(reporter).get("/admin/articles/importrecord/").status_code == 403
+
+
 def test_the_provenance_panel_escapes_markup_in_what_arrived(login, superuser):
     piece = b"Scripted\n\nBy Ann Lee\n\nA paragraph with <script>alert(1)</script> in it.\n"
     result = import_bytes(piece, origin="evil.txt", options=ImportOptions())

@@ -47,12 +47,12 @@ def test_an_unsupported_media_type_is_a_415_in_json(client_for, editor):
 
 
 @pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded", "text/plain"])
-def test_an_oversize_body_is_refused_with_a_json_413(client_for, editor, settings, content_type):
+def test_an_oversize_body_is_refused_with_a_json_400(client_for, editor, settings, content_type):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     url = "/api/v1/imports/" if content_type == "text/plain" else LIST
     body = '{"title": "' + "x" * 2000 + '"}' if content_type == "application/json" else "title=" + "x" * 2000
     response = client_for(editor).post(url, data=body, content_type=content_type)
-    assert response.status_code == 413
+    assert response.status_code == 400
     assert response["Content-Type"] == "application/json" and "limit" in response.json()["detail"]
 
 

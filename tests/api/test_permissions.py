@@ -68,7 +68,7 @@ MATRIX = [
     ("list tags", "get", lambda n: "/api/v1/tags/", None, (200, 200, 200, 200)),
     ("create tag", "post", lambda n: "/api/v1/tags/", lambda n: {"name": "fresh"}, (401, 201, 201, 201)),
     ("delete tag", "delete", lambda n: f"/api/v1/tags/{spare_tag(n).pk}/", None, (401, 403, 204, 204)),
-    ("list imports", "get", lambda n: "/api/v1/imports/", None, (401, 200, 200, 200)),
+    ("list imports", "get", lambda n: "/api/v1/imports/", None, (401, 403, 200, 200)),
 ]
 EDIT = (401, 200, 200, 200)
 EDIT_TOPIC = (401, 403, 200, 200)
