@@ -11,15 +11,15 @@ import django_filters as filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Value
-from django_filters.fields import IsoDateTimeField
+from django_filters.fields import IsoDateTimeField, ModelMultipleChoiceField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from taggit.models import Tag, TaggedItem
 
+from articles.api.pagination import relevance_search
 from articles.models import Article, Author, Byline, ImportRecord, Source, Topic
-from articles.search import search_articles
+from articles.search import matching
 
 MAX_ID = 2**63 - 1
 
@@ -49,9 +49,36 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
 
 
+class SlugsField(ModelMultipleChoiceField):
+    """Django's field cleans an absent value to `queryset.none()`, which each `if not value` then compiles into SQL;
+    an absent filter here is a plain empty list."""
+
+    def clean(self, value):
+        if not value and not self.required:
+            return []
+        return super().clean(value)
+
+
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
 class SlugsFilter(filters.ModelMultipleChoiceFilter):
     """One or several slugs (`?tag=a&tag=b`), each of which must name an existing row."""
+
+    field_class = SlugsField
+
+
+class FilterSet(filters.FilterSet):
+    """A filter set whose form class is built once per filter set class, not on every request.
+
+    django-filter builds it from the filter set's filters, which are the same declared filters for every request
+    here; every form instance still gets its own copy of the fields, as with any Django form.
+    """
+
+    def get_form_class(self):
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -59,7 +86,7 @@ class SlugFilter(filters.ModelChoiceFilter):
     """A slug that must name an existing row."""
 
 
-class ArticleFilter(filters.FilterSet):
+class ArticleFilter(FilterSet):
     search = filters.CharFilter(
         method="filter_search",
         max_length=200,
@@ -111,11 +138,10 @@ class ArticleFilter(filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        # Snippets are fetched for the page shown only (see ArticleViewSet.list).
-        results = search_articles(queryset, value, vendor=connection.vendor, snippets=False)
-        if "rank" not in results.query.annotations and "rank" not in results.query.extra:
-            return results.annotate(rank=Value(0.0))  # no word to search for: nothing matches, nothing to rank
-        return results.order_by("-rank", "-id")
+        if relevance_search(self.request) is not None:
+            return queryset  # best first: ArticlePagination narrows to the matches as it ranks them
+        # In another order: only narrow here; the page's ranks and snippets come with it (ArticleViewSet.list).
+        return matching(queryset, value, vendor=connection.vendor)
 
     def filter_author(self, queryset, name, authors):
         if not authors:  # an absent multiple-choice filter arrives as an empty queryset
@@ -144,11 +170,11 @@ class ArticleFilter(filters.FilterSet):
         if value == "relevance":
             if not self.form.cleaned_data.get("search"):
                 raise ValidationError({"ordering": ["Ordering by relevance needs a `search` term."]})
-            return queryset.order_by("-rank", "-id")
+            return queryset  # the page is ranked by ArticlePagination
         return queryset.order_by(value, "-id" if value.startswith("-") else "id")
 
 
-class AuthorFilter(filters.FilterSet):
+class AuthorFilter(FilterSet):
     kind = filters.ChoiceFilter(choices=Author.Kind.choices)
     name = filters.CharFilter(lookup_expr="icontains", max_length=200, help_text="Part of the name.")
 
@@ -157,7 +183,7 @@ class AuthorFilter(filters.FilterSet):
         fields = []
 
 
-class SourceFilter(filters.FilterSet):
+class SourceFilter(FilterSet):
     kind = filters.ChoiceFilter(choices=Source.Kind.choices)
     name = filters.CharFilter(lookup_expr="icontains", max_length=200, help_text="Part of the name.")
 
@@ -166,7 +192,7 @@ class SourceFilter(filters.FilterSet):
         fields = []
 
 
-class TopicFilter(filters.FilterSet):
+class TopicFilter(FilterSet):
     parent = SlugFilter(
         to_field_name="slug", queryset=Topic.objects.all(), help_text="Only the direct children of this topic."
     )
@@ -184,7 +210,7 @@ class TopicFilter(filters.FilterSet):
         return queryset.filter(parent__isnull=value == "true")
 
 
-class TagFilter(filters.FilterSet):
+class TagFilter(FilterSet):
     name = filters.CharFilter(lookup_expr="icontains", max_length=100, help_text="Part of the name.")
 
     class Meta:
@@ -192,7 +218,7 @@ class TagFilter(filters.FilterSet):
         fields = []
 
 
-class ImportRecordFilter(filters.FilterSet):
+class ImportRecordFilter(FilterSet):
     outcome = filters.MultipleChoiceFilter(choices=ImportRecord.Outcome.choices)
     article = filters.NumberFilter(field_name="article_id", min_value=1, max_value=MAX_ID)
     batch = filters.NumberFilter(field_name="batch_id", min_value=1, max_value=MAX_ID)

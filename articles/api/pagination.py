@@ -3,7 +3,8 @@
 Page-number pages (`?page=`, `?page_size=` up to 100) carry a `count` (remembered for 30 seconds per filter set, so it
 may lag that long behind inserts and deletes). A deep page is fetched in two steps inside one
 query: the page's ids come from the ordering index alone (`id IN (SELECT id ... LIMIT n OFFSET m)`), and only those
-rows are read in full, so skipping 40,000 rows never reads 40,000 bodies.
+rows are read in full, so skipping 40,000 rows never reads 40,000 bodies. Search results, best first, are paged by
+`articles.search.relevance_page`, which scores a bounded window of matches.
 
 Cursor pages (`?pagination=cursor`, then follow `next`) seek straight to the last row seen (`(published_at, id) <
 (v, i)`), so every page costs the same and rows inserted meanwhile neither shift nor repeat what follows. Cursors walk
@@ -18,11 +19,14 @@ import json
 from datetime import UTC, datetime
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from articles.search import matching, relevance_page
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -64,9 +68,18 @@ def cached_count(queryset, request) -> int:
     return count
 
 
-def is_ranked(queryset) -> bool:
-    """Return whether `queryset` holds full-text search results (with a `rank`)."""
-    return "rank" in queryset.query.annotations or "rank" in queryset.query.extra
+def relevance_search(request) -> str | None:
+    """Return the search text when the results go best match first, else None.
+
+    That is a search on page-number pages without another ordering. ArticlePagination then narrows the list to the
+    matches itself, in the pass that ranks them, so the filter set leaves such a list whole.
+    """
+    params = request.query_params
+    text = params.get("search") or ""
+    cursor_pages = params.get("pagination") == "cursor" or "cursor" in params
+    if text.strip() and not cursor_pages and params.get("ordering") in (None, "", "relevance"):
+        return text
+    return None
 
 
 class PageNumberPagination(BasePagination):
@@ -76,15 +89,17 @@ class PageNumberPagination(BasePagination):
         self.request = request
         self.page_size = positive_int(request.query_params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
         self.page = positive_int(request.query_params, "page", 1)
-        self.count = cached_count(queryset, request)
+        self.count = self.count_rows(queryset, request)
         offset = (self.page - 1) * self.page_size
         if offset and offset >= self.count:
             raise NotFound(f"Page {self.page} is past the last page.")
         return self.page_rows(queryset, offset, self.page_size)
 
+    def count_rows(self, queryset, request) -> int:
+        return cached_count(queryset, request)
+
     def page_rows(self, queryset, offset: int, size: int) -> list:
-        # Search results carry raw SQL that names the outer table, so they cannot move into a subquery.
-        if offset == 0 or is_ranked(queryset):
+        if offset == 0:
             return list(queryset[offset : offset + size])
         return list(queryset.filter(pk__in=queryset.values("pk")[offset : offset + size]))
 
@@ -145,6 +160,7 @@ class ArticlePagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.mode = request.query_params.get("pagination", "page")
+        self.search = relevance_search(request)
         if "cursor" in request.query_params:
             self.mode = "cursor"
         if self.mode not in ("page", "cursor"):
@@ -152,6 +168,16 @@ class ArticlePagination(PageNumberPagination):
         if self.mode == "page":
             return super().paginate_queryset(queryset, request, view)
         return self.paginate_by_cursor(queryset, request)
+
+    def count_rows(self, queryset, request) -> int:
+        if self.search is None:
+            return super().count_rows(queryset, request)
+        return super().count_rows(matching(queryset, self.search, vendor=connection.vendor), request)
+
+    def page_rows(self, queryset, offset: int, size: int) -> list:
+        if self.search is None:
+            return super().page_rows(queryset, offset, size)
+        return relevance_page(queryset, self.search, vendor=connection.vendor, offset=offset, size=size)
 
     def paginate_by_cursor(self, queryset, request):
         self.request = request

@@ -30,7 +30,7 @@ from articles.api.filters import (
     TagFilter,
     TopicFilter,
 )
-from articles.api.pagination import ArticlePagination, PageNumberPagination, is_ranked
+from articles.api.pagination import ArticlePagination, PageNumberPagination
 from articles.api.parsers import LimitedJSONParser, PlainTextParser
 from articles.api.permissions import ImportPermission, ModelPermissionsOrAnonReadOnly, sees_unpublished
 from articles.api.relations import attach_relations
@@ -48,7 +48,7 @@ from articles.api.serializers import (
     requested_fields,
 )
 from articles.models import Article, Author, Byline, ImportRecord, Source, Topic
-from articles.search import search_snippets
+from articles.search import page_ranks, search_snippets
 
 ARTICLE_KEY = OpenApiParameter(
     "key",
@@ -155,8 +155,13 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
         if response is None:
             self.load_relations(rows)
             terms = request.query_params.get("search")
-            if rows and terms and is_ranked(queryset):
-                snippets = search_snippets([row.pk for row in rows], terms, vendor=connection.vendor)
+            if rows and terms:
+                ids = [row.pk for row in rows]
+                if not hasattr(rows[0], "rank"):  # listed in another order than relevance
+                    ranks = page_ranks(ids, terms, vendor=connection.vendor)
+                    for row in rows:
+                        row.rank = ranks.get(row.pk)
+                snippets = search_snippets(ids, terms, vendor=connection.vendor)
                 for row in rows:
                     row.snippet = snippets.get(row.pk)
             data = self.get_paginated_response(self.get_serializer(rows, many=True).data).data

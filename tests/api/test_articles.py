@@ -6,6 +6,7 @@ import json
 import pytest
 from django.utils import timezone
 
+from articles import search
 from articles.models import Article, Author, Byline, Topic
 from tests.api.conftest import ids
 
@@ -174,6 +175,45 @@ def test_search_finds_body_words_ranks_title_hits_first_and_highlights_a_snippet
     first = response.json()["results"][0]
     assert first["rank"] > response.json()["results"][1]["rank"]
     assert "<mark>" in first["snippet"]
+
+
+def test_a_search_with_more_matches_than_the_ranked_window_scores_the_newest_and_lists_older_ones_after(
+    anon, make_article, monkeypatch
+):
+    monkeypatch.setattr(search, "RANKED_WINDOW", 3)
+    published = Article.Status.PUBLISHED
+    # Seven visible matches whose relevance does not follow their age, and a newer draft that must not take a slot.
+    matches = [
+        make_article(f"Note {n}", status=published, body=" ".join(["harbour"] * (1 + n * 3 % 5)) + f" news {n}.")
+        for n in range(7)
+    ]
+    make_article("Draft harbour harbour harbour", body="harbour " * 9)
+    pages = [anon.get(LIST, {"search": "harbour", "page_size": 2, "page": page}).json() for page in (1, 2, 3, 4)]
+    rows = [row for page in pages for row in page["results"]]
+    assert pages[0]["count"] == 7 and pages[3]["next"] is None
+    assert sorted(row["id"] for row in rows) == sorted(a.pk for a in matches)  # each match once, across pages
+    window, older = rows[:3], rows[3:]
+    assert {row["id"] for row in window} == {a.pk for a in matches[-3:]}  # the newest three are scored first...
+    assert [row["rank"] for row in window] == sorted((row["rank"] for row in window), reverse=True)  # ...best first
+    assert [row["id"] for row in older] == sorted((row["id"] for row in older), reverse=True)  # then newest first
+    assert all(isinstance(row["rank"], float) and "<mark>" in row["snippet"] for row in rows)
+
+
+def test_a_deep_page_of_search_results_in_date_order_holds_only_matches(anon, make_article):
+    now = timezone.now()
+    for n in range(6):
+        make_article(f"Harbour {n}", status=Article.Status.PUBLISHED, published_at=now - timezone.timedelta(hours=n))
+        make_article(f"Inland {n}", status=Article.Status.PUBLISHED, published_at=now - timezone.timedelta(hours=n))
+    page = anon.get(LIST, {"search": "harbour", "ordering": "-published_at", "page_size": 2, "page": 2}).json()
+    assert page["count"] == 6
+    assert [row["title"] for row in page["results"]] == ["Harbour 2", "Harbour 3"]
+    assert all(row["rank"] > 0 and "<mark>" in row["snippet"] for row in page["results"])
+
+
+def test_search_snippets_escape_the_article_text(anon, make_article):
+    make_article("Markup", status=Article.Status.PUBLISHED, body="A <script>alert(1)</script> in the harbour text.")
+    snippet = anon.get(LIST, {"search": "harbour"}).json()["results"][0]["snippet"]
+    assert "<script>" not in snippet and "alert(1)" in snippet and "<mark>harbour</mark>" in snippet
 
 
 def test_search_never_returns_unpublished_articles_to_anonymous_readers(anon, newsroom):
@@ -364,8 +404,8 @@ def test_the_list_costs_a_constant_number_of_queries_whatever_the_page_size(
     with django_assert_max_num_queries(5):
         response = anon.get(LIST, {"page_size": page_size})
     assert len(response.json()["results"]) == page_size
-    # the same, and the page's snippets
-    with django_assert_max_num_queries(6):
+    # a search: count, the ranked window, the page's rows, its relations, its ranks and snippets
+    with django_assert_max_num_queries(7):
         response = anon.get(LIST, {"page_size": page_size, "page": 2 if page_size < 100 else 1, "search": "piece"})
     assert response.status_code == 200
 
