@@ -253,7 +253,7 @@ class Article(TimestampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            models.Index(fields=["status", "-published_at", "-id"], name="article_status_published"),
             models.Index(fields=["-updated_at", "-id"], name="article_updated"),
             models.Index(fields=["language"], name="article_language"),
         ]
