@@ -72,7 +72,7 @@ def matching(queryset, text: str, *, vendor: str):
         return queryset.none()
     if vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        return queryset.annotate(_search_vector=SearchVectorColumn()).filter(_search_vector=query)
+        return queryset.alias(_search_vector=SearchVectorColumn()).filter(_search_vector=query)
     matched = RawSQL("SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s", [fts5_query(text)])
     return queryset.filter(id__in=matched)
 
