@@ -25,7 +25,7 @@ def name_key(name: str) -> str:
 def count_words(text: str) -> int:
     """Return the number of words: whitespace-separated tokens, not counting heading and bullet markers."""
     tokens = text.split()
-    return len(tokens) - sum(1 for token in tokens if token in _NOT_WORDS)
+    return len(tokens) - sum(tokens.count(marker) for marker in _NOT_WORDS)
 
 
 def content_fingerprint(body: str) -> str:

@@ -58,10 +58,13 @@ def decode_bytes(data: bytes, *, max_bytes: int) -> DecodedText:
             else:
                 text, encoding = _best_legacy_reading(data)
 
-    text = _LINE_END_RE.sub("\n", text.removeprefix("\ufeff"))
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = _LINE_END_RE.sub("\n", text)
     if not text.strip():
         raise DecodeError("The file holds only whitespace, no text.")
-    controls = len(_CONTROL_RE.findall(text))
+    # Printable apart from line breaks (most pieces) means no control character; otherwise count them.
+    controls = 0 if text.replace("\n", "").isprintable() else len(_CONTROL_RE.findall(text))
     if "\x00" in text or controls > MAX_CONTROL_SHARE * len(text):
         raise DecodeError(f"The file looks binary ({controls} control characters in {len(text)}), not like text.")
     return DecodedText(text=text, encoding=encoding, warnings=warnings)
