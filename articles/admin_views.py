@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -369,8 +369,8 @@ def word_changes(old: str, new: str, *, context: int = 5):
 
 
 def highlighted_snippet(snippet: str):
-    """Return a snippet from `search.search_snippets` (already escaped, <mark> tags kept) as safe HTML."""
-    return mark_safe(snippet)  # noqa: S308 - search.safe_snippet escaped it
+    """Return a snippet as HTML: one from `search.search_snippets` is safe already; any other text is escaped."""
+    return conditional_escape(snippet)
 
 
 def import_view(model_admin, request):
@@ -384,7 +384,8 @@ def import_view(model_admin, request):
 
         options = ImportOptions(channel="admin", user=request.user, status=form.cleaned_data["status"], source=None)
         report = import_files(form.pieces(), options=options)
-        results = [describe_result(result) for result in report.results]
+        show_records = request.user.has_perm("articles.view_importrecord")
+        results = [describe_result(result, link_record=show_records) for result in report.results]
         counts = sorted(report.counts.items())
     return TemplateResponse(
         request,
@@ -401,8 +402,9 @@ def import_view(model_admin, request):
     )
 
 
-def describe_result(result: "PieceResult") -> dict:
-    article_id, record_id = result.article_id, result.record_id
+def describe_result(result: "PieceResult", *, link_record: bool) -> dict:
+    """Return one row of the import page; the import record is linked for those who may open it (editors)."""
+    article_id, record_id = result.article_id, result.record_id if link_record else None
     return {
         "origin": result.origin,
         "outcome": str(result.outcome),

@@ -176,7 +176,8 @@ class ArticleQuerySet(models.QuerySet):
     def search(self, query: str):
         """Return the articles matching `query` in title, summary or body, with `rank` and `snippet` annotated.
 
-        The rows are not reordered: a caller that wants the best matches first orders by `-rank` itself.
+        The rows are not reordered: a caller that wants the best matches first orders by `-rank` itself. The snippet
+        is the article's plain text with `<mark>` around the hits; `articles.search.safe_snippet` makes it HTML.
 
         PostgreSQL uses the stored `search_vector` column and its GIN index; SQLite the FTS5 table
         `articles_article_fts`. Both are created by migration 0002 and kept current by the database itself.

@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import F, FloatField, Subquery, TextField, Value
 from django.db.models.expressions import Expression, Func, RawSQL
 from django.db.models.functions import Coalesce, Concat
+from django.utils.safestring import mark_safe
 
 SEARCH_CONFIG = "english"
 
@@ -78,6 +79,7 @@ def matching(queryset, text: str, *, vendor: str):
 
 
 RANKED_WINDOW = 100
+SEARCH_COUNT_MAX = 1_000
 
 
 def relevance_page(queryset, text: str, *, vendor: str, offset: int, size: int) -> list:
@@ -112,6 +114,17 @@ def relevance_page(queryset, text: str, *, vendor: str, offset: int, size: int) 
     return page
 
 
+def counted_matches(queryset, text: str, *, vendor: str):
+    """Return the matches of `text` in `queryset`, at most SEARCH_COUNT_MAX of them, as a query to count.
+
+    Taken in the index's order and stopping at the limit, so counting a common word's matches costs no more than
+    counting a rare word's.
+    """
+    if not _TOKEN_RE.search(text or ""):
+        return queryset.none()
+    return _scored(queryset, text, vendor).order_by().values("pk")[:SEARCH_COUNT_MAX]
+
+
 def _scored(queryset, text: str, vendor: str):
     """Return the matches of `text` in `queryset` with their score as `rank` (computed only for rows fetched)."""
     if vendor == "postgresql":
@@ -124,7 +137,10 @@ def _from_id(scored, first_id, vendor: str):
     if vendor == "postgresql":
         return scored.filter(pk__gte=Coalesce(Subquery(first_id), 0))
     # On the full-text table's rowid, so that FTS5 itself starts there: bm25 then runs for the window's rows only.
-    sql, params = first_id.query.sql_with_params()
+    # Compiled as a subquery, so that it selects the id alone even when the list is DISTINCT.
+    query = first_id.query.clone()
+    query.subquery = True
+    sql, params = query.sql_with_params()
     where = f"articles_article_fts.rowid >= COALESCE(({sql}), 0)"  # SQL compiled by Django, values as parameters
     return scored.extra(where=[where], params=params)  # noqa: S610
 
@@ -166,8 +182,8 @@ def page_ranks(ids, text: str, *, vendor: str) -> dict[int, float]:
 
 def safe_snippet(snippet: str) -> str:
     """Return a snippet as HTML: the article's text escaped, only the database's `<mark>` tags kept."""
-    escaped = escape(snippet)
-    return escaped.replace("&lt;mark&gt;", HIGHLIGHT_START).replace("&lt;/mark&gt;", HIGHLIGHT_STOP)
+    marked = escape(snippet).replace("&lt;mark&gt;", HIGHLIGHT_START).replace("&lt;/mark&gt;", HIGHLIGHT_STOP)
+    return mark_safe(marked)  # noqa: S308 - the text is escaped; only our own tags are put back
 
 
 def _snippet_expression(text, vendor):

@@ -2,9 +2,10 @@
 
 Builds a fresh database of N generated articles (SQLite in a temporary directory, or the PostgreSQL database
 `newsroom_bench` on the server DATABASE_URL names), serves the app with gunicorn (2 workers, DEBUG off) on a free
-local port, and drives each endpoint with `wrk` for a bounded time. The same run measures a minimal Django view that
-returns the same 20 rows from `.values()` as JSON: the floor any API on this stack pays. Prints requests/s and
-latency percentiles per endpoint, and each endpoint's throughput as a share of the minimal view's.
+local port, and drives each endpoint with `wrk` for a bounded time: 3 rounds of 5 s over all endpoints in turn, the
+median of the rounds reported. The same run measures a minimal Django view that returns the same 20 rows from
+`.values()` as JSON: the floor any API on this stack pays. Prints requests/s and latency percentiles per endpoint,
+and each endpoint's throughput as a share of the minimal view's.
 
     .venv/bin/python bench/api_load.py                       # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x .venv/bin/python bench/api_load.py   # PostgreSQL
@@ -20,6 +21,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,7 +40,8 @@ SEED = 20261127
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=100_000, help="How many articles to generate.")
-    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per endpoint.")
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per endpoint and round.")
+    parser.add_argument("--rounds", type=int, default=3, help="Rounds over all endpoints; medians are reported.")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections.")
     parser.add_argument("--keep", action="store_true", help="Keep the temporary directory (SQLite file, logs).")
     return parser.parse_args()
@@ -246,23 +249,42 @@ def run_wrk(url: str, seconds: int, connections: int) -> dict:
     return result
 
 
-def measure(base: str, urls: dict[str, str], seconds: int, connections: int) -> dict[str, dict]:
-    results = {}
+def measure(base: str, urls: dict[str, str], seconds: int, connections: int, rounds: int) -> dict[str, dict]:
+    """Drive every endpoint `rounds` times, taking turns, and keep each figure's median over the rounds.
+
+    Taking turns spreads a passing disturbance on a small shared machine over all endpoints instead of letting
+    it land on whichever endpoint was being measured at the time.
+    """
+    sizes = {}
     for name, path in urls.items():
         with urllib.request.urlopen(base + path, timeout=30) as response:  # noqa: S310 (our own local server)
-            size = len(response.read())
+            sizes[name] = len(response.read())
             assert response.status == 200, (path, response.status)
         run_wrk(base + path, 1, connections)  # warm caches and connections
-        results[name] = {**run_wrk(base + path, seconds, connections), "bytes": size}
-        row = results[name]
-        print(f"  {name:38} {row['rps']:8.0f} req/s   p50 {row['p50']:6.1f} ms   p99 {row['p99']:6.1f} ms")
-    return results
+    runs = {name: [] for name in urls}
+    for round_number in range(1, rounds + 1):
+        for name, path in urls.items():
+            run = run_wrk(base + path, seconds, connections)
+            runs[name].append(run)
+            print(f"  round {round_number}  {name:38} {run['rps']:6.0f} req/s   p50 {run['p50']:6.1f} ms   "
+                  f"p99 {run['p99']:6.1f} ms")  # fmt: skip
+    return {
+        name: {
+            **{key: statistics.median(run[key] for run in measured) for key in ("rps", "p50", "p99")},
+            "errors": sum(run["errors"] for run in measured),
+            "bytes": sizes[name],
+        }
+        for name, measured in runs.items()
+    }
 
 
 def report(results: dict[str, dict], database: str, count: int, matching: int) -> None:
     floor = results["minimal view (20 rows, .values())"]["rps"]
     first_page = results["list, page 1 (20/page)"]
-    print(f"\n{database}, {count:,} articles ('{COMMON_WORD}' in {matching:,} of them), gunicorn 2 workers")
+    print(
+        f"\n{database}, {count:,} articles ('{COMMON_WORD}' in {matching:,} of them), gunicorn 2 workers, "
+        "medians of the rounds"
+    )
     print(f"{'endpoint':40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs minimal':>11} {'bytes':>8} {'errors':>7}")
     for name, row in results.items():
         print(
@@ -324,8 +346,11 @@ def main() -> None:
     )
     try:
         wait_until_serving(port, server)
-        print(f"Measuring with wrk, {args.seconds} s per endpoint, {args.connections} connections:")
-        results = measure(f"http://127.0.0.1:{port}", urls, args.seconds, args.connections)
+        print(
+            f"Measuring with wrk: {args.rounds} rounds, {args.seconds} s per endpoint each, "
+            f"{args.connections} connections:"
+        )
+        results = measure(f"http://127.0.0.1:{port}", urls, args.seconds, args.connections, args.rounds)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

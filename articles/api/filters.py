@@ -92,12 +92,15 @@ class ArticleFilter(FilterSet):
         max_length=200,
         help_text="Full-text search over title, summary and body; results carry `rank` and a highlighted `snippet`.",
     )
+    # A status or a source is one value per article: no join can repeat a row, so no DISTINCT is needed.
     status = filters.MultipleChoiceFilter(
         choices=Article.Status.choices,
+        distinct=False,
         help_text="Workflow status; readers without editorial rights see published only.",
     )
     source = SlugsFilter(
         field_name="source__slug",
+        distinct=False,
         to_field_name="slug",
         queryset=Source.objects.all(),
         help_text="Source slug (repeatable).",

@@ -43,6 +43,18 @@ def test_uploading_the_seed_creates_an_article_and_links_to_it(login, client, re
     assert bytes(record.raw) == SEED.read_bytes()
 
 
+def test_the_import_record_is_linked_for_editors_only(login, client, editor, reporter):
+    login(reporter)
+    response = client.post(IMPORT, {"text": PIECE, "status": "draft"})
+    assert response.context["results"][0]["record_url"] is None and "/admin/articles/importrecord/" not in (
+        response.content.decode()
+    )
+    login(editor)
+    response = client.post(IMPORT, {"text": PIECE.replace("late", "early"), "status": "draft"})
+    record = ImportRecord.objects.latest("id")
+    assert f'href="/admin/articles/importrecord/{record.pk}/change/"' in response.content.decode()
+
+
 def test_uploading_the_same_file_again_reports_it_unchanged(login, client, reporter):
     login(reporter)
     client.post(IMPORT, {"files": [upload("seed.txt", SEED.read_bytes())], "status": "draft"})

@@ -210,6 +210,52 @@ def test_a_deep_page_of_search_results_in_date_order_holds_only_matches(anon, ma
     assert all(row["rank"] > 0 and "<mark>" in row["snippet"] for row in page["results"])
 
 
+def test_search_combines_with_the_status_and_source_filters(client_for, editor, make_article):
+    make_article("Harbour news", status=Article.Status.PUBLISHED, source="Coast Daily")
+    draft = make_article("Harbour draft", source="Coast Daily")
+    make_article("Harbour elsewhere", status=Article.Status.PUBLISHED, source="Inland Post")
+    response = client_for(editor).get(LIST, {"search": "harbour", "status": "draft", "source": draft.source.slug})
+    assert response.status_code == 200 and ids(response) == [draft.pk]
+
+
+@pytest.mark.parametrize("text", ["!!!", "—", "'\""])
+def test_a_search_without_a_word_finds_nothing(anon, newsroom, text):
+    response = anon.get(LIST, {"search": text})
+    assert response.status_code == 200 and response.json()["count"] == 0 and response.json()["results"] == []
+
+
+def test_a_page_across_the_ranked_window_costs_a_constant_number_of_queries(
+    anon, make_article, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(search, "RANKED_WINDOW", 3)
+    for n in range(8):
+        make_article(f"Harbour {n}", status=Article.Status.PUBLISHED)
+    # count, the window's page, the window's first id, the older rows, relations (3), snippets
+    with django_assert_max_num_queries(8):
+        response = anon.get(LIST, {"search": "harbour", "page_size": 4, "page": 1})
+    assert len(response.json()["results"]) == 4
+
+
+@pytest.mark.parametrize("ordering", [None, "-published_at"])
+def test_page_numbers_reach_a_searchs_first_matches_and_cursors_walk_them_all(
+    anon, make_article, monkeypatch, ordering
+):
+    monkeypatch.setattr(search, "SEARCH_COUNT_MAX", 3)
+    monkeypatch.setattr("articles.api.pagination.SEARCH_COUNT_MAX", 3)
+    matches = [make_article(f"Harbour {n}", status=Article.Status.PUBLISHED) for n in range(5)]
+    params = {"search": "harbour", "page_size": 2, **({"ordering": ordering} if ordering else {})}
+    second = anon.get(LIST, {**params, "page": 2}).json()
+    assert second["count"] == 3 and len(second["results"]) == 1 and second["next"] is None
+    past = anon.get(LIST, {**params, "page": 3})
+    assert past.status_code == 404 and "cursor" in past.json()["detail"]
+    walked, url = [], f"{LIST}?search=harbour&pagination=cursor&page_size=2"
+    while url:
+        page = anon.get(url).json()
+        walked += [row["id"] for row in page["results"]]
+        url = page["next"]
+    assert sorted(walked) == sorted(a.pk for a in matches)
+
+
 def test_search_snippets_escape_the_article_text(anon, make_article):
     make_article("Markup", status=Article.Status.PUBLISHED, body="A <script>alert(1)</script> in the harbour text.")
     snippet = anon.get(LIST, {"search": "harbour"}).json()["results"][0]["snippet"]
