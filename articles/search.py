@@ -61,7 +61,7 @@ def search_articles(queryset, text: str, *, vendor: str, snippets: bool = True):
     """
     if not _TOKEN_RE.search(text or ""):
         return queryset.none()
-    found = _search_postgresql(queryset, text) if vendor == "postgresql" else _search_sqlite(queryset, text)
+    found = _scored(queryset, text, vendor)
     if snippets:
         found = found.annotate(snippet=_snippet_expression(text, vendor))
     return found
@@ -171,13 +171,20 @@ def search_snippets(ids, text: str, *, vendor: str) -> dict[int, str]:
     return {pk: safe_snippet(snippet or "") for pk, snippet in rows}
 
 
-def page_ranks(ids, text: str, *, vendor: str) -> dict[int, float]:
-    """Return the score of each article in `ids` for `text` (for a page listed in another order than relevance)."""
+def attach_rank_and_snippet(rows, text: str, *, vendor: str) -> None:
+    """Give each article of a page of search results its `rank` (unless `relevance_page` did) and `snippet`."""
     from articles.models import Article
 
-    if not ids or not _TOKEN_RE.search(text or ""):
-        return {}
-    return dict(_scored(Article.objects.filter(pk__in=list(ids)), text, vendor).values_list("pk", "rank"))
+    ids = [row.pk for row in rows]
+    if not ids:
+        return
+    if not hasattr(rows[0], "rank") and _TOKEN_RE.search(text or ""):  # listed in another order than relevance
+        ranks = dict(_scored(Article.objects.filter(pk__in=ids), text, vendor).values_list("pk", "rank"))
+        for row in rows:
+            row.rank = ranks.get(row.pk)
+    snippets = search_snippets(ids, text, vendor=vendor)
+    for row in rows:
+        row.snippet = snippets.get(row.pk)
 
 
 def safe_snippet(snippet: str) -> str:
@@ -209,10 +216,6 @@ def _snippet_expression(text, vendor):
 def _postgresql_rank(text):
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
     return Func(SearchVectorColumn(), query, function="ts_rank_cd", output_field=FloatField())
-
-
-def _search_postgresql(queryset, text):
-    return matching(queryset, text, vendor="postgresql").annotate(rank=_postgresql_rank(text))
 
 
 def _search_sqlite(queryset, text):

@@ -62,9 +62,14 @@ def set_validators(response, etag: str, last_modified: float | None) -> None:
     patch_vary_headers(response, ["Authorization", "Cookie"])
 
 
+def _renders_json(request) -> bool:
+    renderer = getattr(request, "accepted_renderer", None)
+    return renderer is not None and renderer.format == "json"
+
+
 def cached_json(request, etag: str):
     """Return a JSON response with the body rendered earlier for `etag`, or None (also for non-JSON renderers)."""
-    if getattr(request, "accepted_renderer", None) is None or request.accepted_renderer.format != "json":
+    if not _renders_json(request):
         return None
     body = cache.get(f"api:body:{etag}")
     if body is None:
@@ -74,7 +79,7 @@ def cached_json(request, etag: str):
 
 def remember_json(request, etag: str, data) -> HttpResponse | None:
     """Render `data` as JSON once, keep it for BODY_SECONDS under `etag`, and return it as a response."""
-    if getattr(request, "accepted_renderer", None) is None or request.accepted_renderer.format != "json":
+    if not _renders_json(request):
         return None
     body = JSONRenderer().render(data)
     cache.set(f"api:body:{etag}", body, BODY_SECONDS)

@@ -147,7 +147,7 @@ class ArticleFilter(FilterSet):
         return matching(queryset, value, vendor=connection.vendor)
 
     def filter_author(self, queryset, name, authors):
-        if not authors:  # an absent multiple-choice filter arrives as an empty queryset
+        if not authors:  # an absent filter arrives as an empty list (SlugsField)
             return queryset
         return queryset.filter(id__in=Byline.objects.filter(author__in=authors).values("article_id"))
 

@@ -55,11 +55,10 @@ def cached_count(queryset, request) -> int:
     Counting is the one part of a list whose cost grows with the archive (a filtered count reads every matching
     row); the rows of a page are always fetched fresh, so only `count` and the last page's bounds may lag.
     """
-    from articles.api.permissions import sees_unpublished
+    from articles.api.permissions import audience
 
     params = sorted((key, value) for key, value in request.query_params.lists() if key not in NOT_COUNTED)
-    audience = "staff" if sees_unpublished(request.user) else "public"
-    digest = hashlib.blake2b(repr((request.path, audience, params)).encode(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(repr((request.path, audience(request.user), params)).encode(), digest_size=16).hexdigest()
     key = f"api:count:{digest}"
     count = cache.get(key)
     if count is None:
@@ -166,7 +165,9 @@ class ArticlePagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.mode = request.query_params.get("pagination", "page")
-        self.search = relevance_search(request)
+        text = request.query_params.get("search") or ""
+        self.search_text = text if text.strip() else None  # counted up to SEARCH_COUNT_MAX
+        self.search = relevance_search(request)  # the same text, when the pages are ranked here
         if "cursor" in request.query_params:
             self.mode = "cursor"
         if self.mode not in ("page", "cursor"):
@@ -182,17 +183,16 @@ class ArticlePagination(PageNumberPagination):
         most of a second on PostgreSQL for 25,000 matches); page numbers therefore reach a search's first
         SEARCH_COUNT_MAX matches, and cursor pages walk them all.
         """
-        text = request.query_params.get("search") or ""
-        if not text.strip():
+        if self.search_text is None:
             return super().count_rows(queryset, request)
         if self.search is not None:  # ranked pages: the list is narrowed to the matches as it is ranked
-            matches = counted_matches(queryset, text, vendor=connection.vendor)
+            matches = counted_matches(queryset, self.search, vendor=connection.vendor)
         else:
             matches = queryset.order_by().values("pk")[:SEARCH_COUNT_MAX]
         return super().count_rows(matches, request)
 
     def past_the_end_message(self) -> str:
-        if self.request.query_params.get("search") and self.count >= SEARCH_COUNT_MAX:
+        if self.search_text is not None and self.count >= SEARCH_COUNT_MAX:
             return (
                 f"Page numbers reach the first {SEARCH_COUNT_MAX:,} matches of a search; narrow it, or walk every "
                 "match with cursor pages (`pagination=cursor`)."
@@ -200,7 +200,7 @@ class ArticlePagination(PageNumberPagination):
         return super().past_the_end_message()
 
     def page_rows(self, queryset, offset: int, size: int) -> list:
-        if self.request.query_params.get("search"):
+        if self.search_text is not None:
             size = max(0, min(size, self.count - offset))  # a search's pages end where its count stops
         if self.search is None:
             return super().page_rows(queryset, offset, size)

@@ -15,6 +15,11 @@ def sees_unpublished(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm("articles.view_article"))
 
 
+def audience(user) -> str:
+    """Return which version of a list `user` sees ("staff" with unpublished articles, or "public"): cache keys."""
+    return "staff" if sees_unpublished(user) else "public"
+
+
 class ImportPermission(DjangoModelPermissions):
     """Reading import records (raw text included) needs `view_importrecord`; importing needs `add_article`."""
 

@@ -32,7 +32,7 @@ from articles.api.filters import (
 )
 from articles.api.pagination import ArticlePagination, PageNumberPagination
 from articles.api.parsers import LimitedJSONParser, PlainTextParser
-from articles.api.permissions import ImportPermission, ModelPermissionsOrAnonReadOnly, sees_unpublished
+from articles.api.permissions import ImportPermission, ModelPermissionsOrAnonReadOnly, audience, sees_unpublished
 from articles.api.relations import attach_relations
 from articles.api.serializers import (
     ArticleDetailSerializer,
@@ -48,7 +48,7 @@ from articles.api.serializers import (
     requested_fields,
 )
 from articles.models import Article, Author, Byline, ImportRecord, Source, Topic
-from articles.search import page_ranks, search_snippets
+from articles.search import attach_rank_and_snippet
 
 ARTICLE_KEY = OpenApiParameter(
     "key",
@@ -72,10 +72,6 @@ def count_of(related, key: str):
     """Return the number of `related` rows as a subquery (0 when none); `related` is correlated on `key`."""
     counted = related.order_by().values(key).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
-
-
-def audience(user) -> str:
-    return "staff" if sees_unpublished(user) else "public"
 
 
 class AtomicWritesMixin:
@@ -154,16 +150,8 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
         response = response or conditional.cached_json(request, etag)
         if response is None:
             self.load_relations(rows)
-            terms = request.query_params.get("search")
-            if rows and terms:
-                ids = [row.pk for row in rows]
-                if not hasattr(rows[0], "rank"):  # listed in another order than relevance
-                    ranks = page_ranks(ids, terms, vendor=connection.vendor)
-                    for row in rows:
-                        row.rank = ranks.get(row.pk)
-                snippets = search_snippets(ids, terms, vendor=connection.vendor)
-                for row in rows:
-                    row.snippet = snippets.get(row.pk)
+            if request.query_params.get("search"):
+                attach_rank_and_snippet(rows, request.query_params["search"], vendor=connection.vendor)
             data = self.get_paginated_response(self.get_serializer(rows, many=True).data).data
             response = conditional.remember_json(request, etag, data) or Response(data)
         conditional.set_validators(response, etag, last_modified)
