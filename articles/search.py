@@ -19,9 +19,9 @@ from html import escape
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import F, FloatField, Subquery, TextField, Value
+from django.db.models import F, FloatField, TextField, Value
 from django.db.models.expressions import Expression, Func, RawSQL
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Concat
 from django.utils.safestring import mark_safe
 
 SEARCH_CONFIG = "english"
@@ -38,7 +38,7 @@ class SearchVectorColumn(Expression):
 
     def as_sql(self, compiler, connection):
         alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name('search_vector')}", []
+        return f"{compiler.quote_name(alias)}.{connection.ops.quote_name('search_vector')}", []
 
 
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
@@ -90,10 +90,12 @@ def relevance_page(queryset, text: str, *, vendor: str, offset: int, size: int) 
     for a word found everywhere costs no more than one for a rare word: scoring 25,000 matches would take seconds.
     For a news archive, recent stories are the ones a reader wants among a very common word's matches.
 
-    A page inside the window is one query: the window's first id comes from a subquery that walks the index
-    newest first, and the database scores and sorts the window's rows only. `queryset` is not narrowed to the
-    matches beforehand: the full-text index does that here. Each row carries `rank` (its score, higher is better,
-    inside the window or not); snippets are the caller's to fetch (`search_snippets`) once it shows the page.
+    A page inside the window is two plain queries: the window's ids and scores (the full-text index walked newest
+    first, stopping after RANKED_WINDOW matches), sorted here, then the page's rows by id. Both are cheaper for the
+    database to plan and for Django to build than one query that finds the window in a subquery. `queryset` is not
+    narrowed to the matches beforehand: the full-text index does that here. Each row carries `rank` (its score,
+    higher is better, inside the window or not); snippets are the caller's to fetch (`search_snippets`) once it
+    shows the page.
     """
     if not _TOKEN_RE.search(text or ""):
         return []
@@ -101,16 +103,19 @@ def relevance_page(queryset, text: str, *, vendor: str, offset: int, size: int) 
     newest = (
         scored.extra(order_by=["-articles_article_fts.rowid"]) if vendor != "postgresql" else scored.order_by("-pk")
     )
-    window_start = newest.values("pk")[RANKED_WINDOW - 1 : RANKED_WINDOW]  # None when there are fewer matches
+    window = list(newest.values_list("pk", "rank")[:RANKED_WINDOW])
     page = []
-    if offset < RANKED_WINDOW:
-        window = _from_id(scored, window_start, vendor)
-        page += window.order_by("-rank", "-pk")[offset : min(offset + size, RANKED_WINDOW)]
-    if offset + size > RANKED_WINDOW:
-        first_in_window = list(window_start.values_list("pk", flat=True))
-        if first_in_window:
-            older = newest.filter(pk__lt=first_in_window[0])
-            page += older[max(0, offset - RANKED_WINDOW) : offset + size - RANKED_WINDOW]
+    if offset < len(window):
+        best_first = sorted(window, key=lambda match: (match[1], match[0]), reverse=True)
+        ranks = dict(best_first[offset : offset + size])
+        rows = {row.pk: row for row in queryset.filter(pk__in=list(ranks)).order_by()}
+        for pk, rank in ranks.items():
+            if pk in rows:  # gone only if it changed between the two queries
+                rows[pk].rank = rank
+                page.append(rows[pk])
+    if offset + size > RANKED_WINDOW and len(window) == RANKED_WINDOW:
+        older = newest.filter(pk__lt=window[-1][0])
+        page += older[max(0, offset - RANKED_WINDOW) : offset + size - RANKED_WINDOW]
     return page
 
 
@@ -130,19 +135,6 @@ def _scored(queryset, text: str, vendor: str):
     if vendor == "postgresql":
         return matching(queryset, text, vendor=vendor).annotate(rank=_postgresql_rank(text))
     return _search_sqlite(queryset, text)
-
-
-def _from_id(scored, first_id, vendor: str):
-    """Narrow `scored` to ids from `first_id` (a one-row subquery; all rows when it has none) upwards."""
-    if vendor == "postgresql":
-        return scored.filter(pk__gte=Coalesce(Subquery(first_id), 0))
-    # On the full-text table's rowid, so that FTS5 itself starts there: bm25 then runs for the window's rows only.
-    # Compiled as a subquery, so that it selects the id alone even when the list is DISTINCT.
-    query = first_id.query.clone()
-    query.subquery = True
-    sql, params = query.sql_with_params()
-    where = f"articles_article_fts.rowid >= COALESCE(({sql}), 0)"  # SQL compiled by Django, values as parameters
-    return scored.extra(where=[where], params=params)  # noqa: S610
 
 
 def search_snippets(ids, text: str, *, vendor: str) -> dict[int, str]:

@@ -49,22 +49,23 @@ COUNT_SECONDS = 30
 NOT_COUNTED = {"page", "page_size", "pagination", "cursor", "ordering", "fields"}
 
 
-def cached_count(queryset, request) -> int:
+def cached_count(request, count) -> int:
     """Return the number of rows the request's filters select, remembered for COUNT_SECONDS.
 
     Counting is the one part of a list whose cost grows with the archive (a filtered count reads every matching
     row); the rows of a page are always fetched fresh, so only `count` and the last page's bounds may lag.
+    `count` (a callable) builds and runs the counting query only when no count is remembered.
     """
     from articles.api.permissions import audience
 
     params = sorted((key, value) for key, value in request.query_params.lists() if key not in NOT_COUNTED)
     digest = hashlib.blake2b(repr((request.path, audience(request.user), params)).encode(), digest_size=16).hexdigest()
     key = f"api:count:{digest}"
-    count = cache.get(key)
-    if count is None:
-        count = queryset.count()
-        cache.set(key, count, COUNT_SECONDS)
-    return count
+    counted = cache.get(key)
+    if counted is None:
+        counted = count()
+        cache.set(key, counted, COUNT_SECONDS)
+    return counted
 
 
 def relevance_search(request) -> str | None:
@@ -98,7 +99,7 @@ class PageNumberPagination(BasePagination):
         return f"Page {self.page} is past the last page."
 
     def count_rows(self, queryset, request) -> int:
-        return cached_count(queryset, request)
+        return cached_count(request, queryset.count)
 
     def page_rows(self, queryset, offset: int, size: int) -> list:
         if offset == 0:
@@ -185,11 +186,13 @@ class ArticlePagination(PageNumberPagination):
         """
         if self.search_text is None:
             return super().count_rows(queryset, request)
-        if self.search is not None:  # ranked pages: the list is narrowed to the matches as it is ranked
-            matches = counted_matches(queryset, self.search, vendor=connection.vendor)
-        else:
-            matches = queryset.order_by().values("pk")[:SEARCH_COUNT_MAX]
-        return super().count_rows(matches, request)
+
+        def count_matches() -> int:
+            if self.search is not None:  # ranked pages: the list is narrowed to the matches as it is ranked
+                return counted_matches(queryset, self.search, vendor=connection.vendor).count()
+            return queryset.order_by().values("pk")[:SEARCH_COUNT_MAX].count()
+
+        return cached_count(request, count_matches)
 
     def past_the_end_message(self) -> str:
         if self.search_text is not None and self.count >= SEARCH_COUNT_MAX:
@@ -214,15 +217,13 @@ class ArticlePagination(PageNumberPagination):
             raise ValidationError({"ordering": [f"Cursor pages order by one of: {', '.join(CURSOR_ORDERINGS)}."]})
         field, descending = self.ordering.lstrip("-"), self.ordering.startswith("-")
         tiebreak = "-id" if descending else "id"
-        queryset = queryset.filter(**{f"{field}__isnull": False}).order_by(self.ordering, tiebreak)
+        seek = Q(**{f"{field}__isnull": False})
         position = self.decode_cursor(request.query_params.get("cursor"))
         if position is not None:
             value, last_id = position
             before = "lt" if descending else "gt"
-            queryset = queryset.filter(
-                Q(**{f"{field}__{before}": value}) | Q(**{field: value, f"id__{before}": last_id})
-            )
-        rows = list(queryset[: self.page_size + 1])
+            seek &= Q(**{f"{field}__{before}": value}) | Q(**{field: value, f"id__{before}": last_id})
+        rows = list(queryset.filter(seek).order_by(self.ordering, tiebreak)[: self.page_size + 1])
         self.has_next = len(rows) > self.page_size
         rows = rows[: self.page_size]
         self.last = (getattr(rows[-1], field), rows[-1].pk) if rows else None

@@ -5,9 +5,21 @@ Model permissions (granted through the "Editor" and "Reporter" groups) decide ev
 querysets through `sees_unpublished`; publishing is checked by `articles.workflow` itself.
 """
 
-from rest_framework.permissions import DjangoModelPermissions, DjangoModelPermissionsOrAnonReadOnly
+from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions, DjangoModelPermissionsOrAnonReadOnly
 
-ModelPermissionsOrAnonReadOnly = DjangoModelPermissionsOrAnonReadOnly
+
+class ModelPermissionsOrAnonReadOnly(DjangoModelPermissionsOrAnonReadOnly):
+    """Model permissions for writes; reads are open to everyone (the views' querysets decide what they show).
+
+    DRF builds the view's queryset on every request only to learn the model whose permissions a method needs;
+    a read needs none, so it is let through before that (for a list, the queryset is the request's costliest
+    object to build).
+    """
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS and not self.perms_map.get(request.method):
+            return True
+        return super().has_permission(request, view)
 
 
 def sees_unpublished(user) -> bool:
