@@ -12,7 +12,17 @@ from rest_framework import serializers
 from taggit.models import Tag
 
 from articles.api.rendering import render_body_html
-from articles.models import Article, Author, Byline, ImportRecord, Source, Topic, content_fingerprint, unique_slug
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    ImportRecord,
+    Source,
+    Topic,
+    content_fingerprint,
+    fingerprint_in,
+    unique_slug,
+)
 
 
 class SparseFieldsMixin:
@@ -288,7 +298,7 @@ class ArticleDetailSerializer(SparseFieldsMixin, serializers.ModelSerializer):
         if "body" in attrs:
             fingerprint = content_fingerprint(attrs["body"])
             others = Article.objects.exclude(pk=instance.pk) if instance else Article.objects.all()
-            twin = others.filter(fingerprint=fingerprint).only("pk").first() if fingerprint else None
+            twin = others.filter(fingerprint_in([fingerprint])).only("pk").first() if fingerprint else None
             if twin:
                 raise serializers.ValidationError({"body": f"Article {twin.pk} already has exactly this text."})
         bylines = attrs.get("bylines")
