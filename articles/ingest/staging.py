@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 
 from articles.ingest.decode import DecodeError, decode_bytes
 from articles.ingest.parse import ParsedPiece
@@ -110,11 +111,16 @@ def stage_in_parallel(
             yield from map(stage, iterator)
         return
     context = multiprocessing.get_context("forkserver")
+    # The forkserver imports the staging code once and every worker is forked from it with the code loaded.
+    context.set_forkserver_preload([__name__])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending = deque([pool.submit(stage, first), pool.submit(stage, second)])
+        # Workers take most of a second to start: give them the next chunks, and stage the first one here meanwhile,
+        # so that the caller can write it while they start.
+        pending = deque([pool.submit(stage, second)])
+        pending.extend(pool.submit(stage, chunk) for chunk in islice(iterator, workers))
+        yield stage(first)
         for chunk in iterator:
-            if len(pending) > workers:
-                yield pending.popleft().result()
+            yield pending.popleft().result()
             pending.append(pool.submit(stage, chunk))
         while pending:
             yield pending.popleft().result()
