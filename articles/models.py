@@ -165,8 +165,8 @@ class Topic(TimestampedModel):
 def fingerprint_in(fingerprints) -> Q:
     """Match the articles whose text has one of `fingerprints`, phrased so that the database uses the unique index.
 
-    That index leaves out the empty fingerprint (hand-written articles may share it), and SQLite and PostgreSQL use
-    such a partial index only for a query that states the same condition.
+    That index leaves out the empty fingerprint (hand-written articles may share it), and SQLite uses such a partial
+    index only for a query that states the index's condition.
     """
     return Q(fingerprint__in=[fingerprint for fingerprint in fingerprints if fingerprint]) & ~Q(fingerprint="")
 
@@ -301,7 +301,7 @@ class Article(TimestampedModel):
     def clean(self):
         fingerprint = content_fingerprint(self.body)
         if fingerprint:
-            twin = Article.objects.exclude(pk=self.pk).filter(fingerprint=fingerprint).only("pk", "title").first()
+            twin = Article.objects.exclude(pk=self.pk).filter(fingerprint_in([fingerprint])).only("pk", "title").first()
             if twin:
                 raise ValidationError(
                     {

@@ -90,32 +90,47 @@ def relevance_page(queryset, text: str, *, vendor: str, offset: int, size: int) 
     for a word found everywhere costs no more than one for a rare word: scoring 25,000 matches would take seconds.
     For a news archive, recent stories are the ones a reader wants among a very common word's matches.
 
-    A page inside the window is two plain queries: the window's ids and scores (the full-text index walked newest
-    first, stopping after RANKED_WINDOW matches), sorted here, then the page's rows by id. Both are cheaper for the
-    database to plan and for Django to build than one query that finds the window in a subquery. `queryset` is not
-    narrowed to the matches beforehand: the full-text index does that here. Each row carries `rank` (its score,
-    higher is better, inside the window or not); snippets are the caller's to fetch (`search_snippets`) once it
-    shows the page.
+    A page inside the window is two plain queries: the window's ids, the index walked newest first and stopped after
+    RANKED_WINDOW matches, then the page's rows among them. Both are cheaper for the database to plan and for Django
+    to build than one query that finds the window in a subquery. Only the window's rows are scored: on SQLite the
+    first query scores them as FTS5 returns them (newest first, no sort); on PostgreSQL the second one does, because
+    PostgreSQL may take a rare word's matches from the GIN index and sort them, scoring every row it sorts.
+    `queryset` is not narrowed to the matches beforehand: the full-text index does that here. Each row carries
+    `rank` (its score, higher is better, inside the window or not); snippets are the caller's to fetch
+    (`search_snippets`) once it shows the page.
     """
     if not _TOKEN_RE.search(text or ""):
         return []
-    scored = _scored(queryset, text, vendor)
-    newest = (
-        scored.extra(order_by=["-articles_article_fts.rowid"]) if vendor != "postgresql" else scored.order_by("-pk")
-    )
-    window = list(newest.values_list("pk", "rank")[:RANKED_WINDOW])
-    page = []
-    if offset < len(window):
-        best_first = sorted(window, key=lambda match: (match[1], match[0]), reverse=True)
-        ranks = dict(best_first[offset : offset + size])
-        rows = {row.pk: row for row in queryset.filter(pk__in=list(ranks)).order_by()}
-        for pk, rank in ranks.items():
-            if pk in rows:  # gone only if it changed between the two queries
-                rows[pk].rank = rank
-                page.append(rows[pk])
+    if vendor == "postgresql":
+        newest = matching(queryset, text, vendor=vendor).order_by("-pk")
+        window = list(newest.values_list("pk", flat=True)[:RANKED_WINDOW])
+        page = []
+        if offset < len(window):
+            ranked = queryset.filter(pk__in=window).annotate(rank=_postgresql_rank(text))
+            page += ranked.order_by("-rank", "-pk")[offset : offset + size]
+    else:
+        newest = _search_sqlite(queryset, text).extra(order_by=["-articles_article_fts.rowid"])
+        scored_window = list(newest.values_list("pk", "rank")[:RANKED_WINDOW])
+        window = [pk for pk, _ in scored_window]
+        page = _rows_in_rank_order(queryset, scored_window, offset, size)
     if offset + size > RANKED_WINDOW and len(window) == RANKED_WINDOW:
-        older = newest.filter(pk__lt=window[-1][0])
-        page += older[max(0, offset - RANKED_WINDOW) : offset + size - RANKED_WINDOW]
+        older = newest.filter(pk__lt=window[-1])[max(0, offset - RANKED_WINDOW) : offset + size - RANKED_WINDOW]
+        if vendor == "postgresql":  # scored in an outer query, for the page's rows alone
+            older = queryset.filter(pk__in=older.values("pk")).annotate(rank=_postgresql_rank(text)).order_by("-pk")
+        page += older
+    return page
+
+
+def _rows_in_rank_order(queryset, scored: list[tuple[int, float]], offset: int, size: int) -> list:
+    """Return the rows of `queryset` at `offset` to `offset + size` among the (id, score) pairs `scored`, best first."""
+    best_first = sorted(scored, key=lambda match: (match[1], match[0]), reverse=True)
+    ranks = dict(best_first[offset : offset + size])
+    rows = {row.pk: row for row in queryset.filter(pk__in=list(ranks)).order_by()} if ranks else {}
+    page = []
+    for pk, rank in ranks.items():
+        if pk in rows:  # gone only if it changed between the two queries
+            rows[pk].rank = rank
+            page.append(rows[pk])
     return page
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Q
 
 from articles.models import Article, fingerprint_in
 
@@ -41,18 +42,35 @@ def test_articles_stay_searchable_after_the_index_migration_and_its_reversal(mak
 
 
 @pytest.mark.django_db
-def test_lookups_by_fingerprint_and_slug_use_an_index():
-    """The importer's identity lookups stay index lookups after the plain fingerprint and slug indexes went."""
-    lookups = [
-        Article.objects.filter(fingerprint_in(["0" * 64])),
-        Article.objects.filter(slug="diplomatic-confusion"),
-    ]
-    for queryset in lookups:
+@pytest.mark.parametrize(
+    ("lookup", "column", "index"),
+    [
+        (fingerprint_in(["0" * 64]), "fingerprint", "article_fingerprint_unique"),
+        (Q(slug="diplomatic-confusion"), "slug", "article_slug_unique_per_source"),
+    ],
+)
+def test_lookups_by_fingerprint_and_slug_use_their_unique_index(lookup, column, index):
+    """The identity lookups stay index lookups after the plain fingerprint and slug indexes went."""
+    queryset = Article.objects.filter(lookup).order_by().values("pk")
+    if connection.vendor == "sqlite":
+        plan = queryset.explain()  # SQLite names a unique constraint's index itself (sqlite_autoindex_...)
+        assert "SEARCH articles_article USING" in plan and f"({column}=?)" in plan and "SCAN" not in plan, plan
+    else:
+        with connection.cursor() as cursor:  # a tiny table is scanned whatever its indexes: make scans dear
+            cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
-        if connection.vendor == "sqlite":
-            assert "SEARCH" in plan and "SCAN" not in plan, plan
-        else:
-            with connection.cursor() as cursor:  # a tiny table is scanned whatever the indexes: make scans dear
-                cursor.execute("SET LOCAL enable_seqscan = off")
-                plan = queryset.explain()
-            assert "Index" in plan, plan
+        assert index in plan and "Index Cond" in plan, plan
+
+
+@pytest.mark.django_db
+def test_the_importers_identity_lookup_uses_both_unique_indexes():
+    queryset = Article.objects.filter(fingerprint_in(["0" * 64]) | Q(slug__in=["a", "b"])).order_by().values("pk")
+    if connection.vendor == "sqlite":
+        plan = queryset.explain()
+        assert "MULTI-INDEX OR" in plan and "(fingerprint=?)" in plan and "(slug=?)" in plan, plan
+        assert "SCAN" not in plan, plan
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+        assert "article_fingerprint_unique" in plan and "article_slug_unique_per_source" in plan, plan

@@ -235,9 +235,7 @@ def _existing_articles(staged: list[StagedPiece], sources: dict[str, Source]):
     slugs = {s.slug for s in staged}
     known_ids = {s.pk for s in sources.values() if s.pk}
     by_fingerprint, by_identity = {}, {}
-    # The fingerprints in a subquery of their own: SQLite uses the fingerprint's (partial) index only there.
-    same_text = Article.objects.filter(fingerprint_in(fingerprints)).values("pk")
-    for article in Article.objects.filter(Q(pk__in=same_text) | Q(slug__in=slugs)).select_related("source"):
+    for article in Article.objects.filter(fingerprint_in(fingerprints) | Q(slug__in=slugs)).select_related("source"):
         if article.fingerprint in fingerprints:
             by_fingerprint[article.fingerprint] = article
         if article.slug in slugs and (article.source_id is None or article.source_id in known_ids):

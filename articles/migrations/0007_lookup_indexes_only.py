@@ -33,6 +33,7 @@ UNUSED_INDEXES = [
     ("historicalarticle", "duplicate_of_id"),
     ("importrecord", "raw_sha256"),
 ]
+TEXT_COLUMNS = {"fingerprint", "slug", "raw_sha256"}
 
 
 def drop_unused_indexes(apps, schema_editor):
@@ -48,12 +49,15 @@ def drop_unused_indexes(apps, schema_editor):
 
 
 def create_unused_indexes(apps, schema_editor):
+    """Put the indexes back (under names of their own), with PostgreSQL's `LIKE` twins for the text columns."""
+    quote = schema_editor.quote_name
     for model_name, column in UNUSED_INDEXES:
         table = apps.get_model("articles", model_name)._meta.db_table
-        name = schema_editor.quote_name(f"{table}_{column}_idx")
-        schema_editor.execute(
-            f"CREATE INDEX {name} ON {schema_editor.quote_name(table)} ({schema_editor.quote_name(column)})"
-        )
+        schema_editor.execute(f"CREATE INDEX {quote(f'{table}_{column}_idx')} ON {quote(table)} ({quote(column)})")
+        if schema_editor.connection.vendor == "postgresql" and column in TEXT_COLUMNS:
+            schema_editor.execute(
+                f"CREATE INDEX {quote(f'{table}_{column}_like')} ON {quote(table)} ({quote(column)} varchar_pattern_ops)"
+            )
 
 
 def restore_full_text_triggers(apps, schema_editor):
