@@ -106,8 +106,7 @@ def relevance_page(queryset, text: str, *, vendor: str, offset: int, size: int) 
         window = list(newest.values_list("pk", flat=True)[:RANKED_WINDOW])
         page = []
         if offset < len(window):
-            ranked = queryset.filter(pk__in=window).annotate(rank=_postgresql_rank(text))
-            page += ranked.order_by("-rank", "-pk")[offset : offset + size]
+            page += _postgresql_ranked(queryset, window, text).order_by("-rank", "-pk")[offset : offset + size]
     else:
         newest = _search_sqlite(queryset, text).extra(order_by=["-articles_article_fts.rowid"])
         scored_window = list(newest.values_list("pk", "rank")[:RANKED_WINDOW])
@@ -116,9 +115,14 @@ def relevance_page(queryset, text: str, *, vendor: str, offset: int, size: int) 
     if offset + size > RANKED_WINDOW and len(window) == RANKED_WINDOW:
         older = newest.filter(pk__lt=window[-1])[max(0, offset - RANKED_WINDOW) : offset + size - RANKED_WINDOW]
         if vendor == "postgresql":  # scored in an outer query, for the page's rows alone
-            older = queryset.filter(pk__in=older.values("pk")).annotate(rank=_postgresql_rank(text)).order_by("-pk")
+            older = _postgresql_ranked(queryset, older.values("pk"), text).order_by("-pk")
         page += older
     return page
+
+
+def _postgresql_ranked(queryset, ids, text: str):
+    """Return the rows of `queryset` with the given ids (a list or a subquery), each scored for `text` as `rank`."""
+    return queryset.filter(pk__in=ids).annotate(rank=_postgresql_rank(text))
 
 
 def _rows_in_rank_order(queryset, scored: list[tuple[int, float]], offset: int, size: int) -> list:

@@ -10,6 +10,13 @@ from articles.models import Article, fingerprint_in
 BEFORE_INDEX_CHANGES = [("articles", "0006_published_index_covers_id")]
 
 
+def postgresql_plan(queryset) -> str:
+    """Return PostgreSQL's plan for `queryset` with table scans made dear: a test's tiny table is scanned otherwise."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    return queryset.explain()
+
+
 def migrate(targets) -> None:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
@@ -56,9 +63,7 @@ def test_lookups_by_fingerprint_and_slug_use_their_unique_index(lookup, column, 
         plan = queryset.explain()  # SQLite names a unique constraint's index itself (sqlite_autoindex_...)
         assert "SEARCH articles_article USING" in plan and f"({column}=?)" in plan and "SCAN" not in plan, plan
     else:
-        with connection.cursor() as cursor:  # a tiny table is scanned whatever its indexes: make scans dear
-            cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = queryset.explain()
+        plan = postgresql_plan(queryset)
         assert index in plan and "Index Cond" in plan, plan
 
 
@@ -70,7 +75,5 @@ def test_the_importers_identity_lookup_uses_both_unique_indexes():
         assert "MULTI-INDEX OR" in plan and "(fingerprint=?)" in plan and "(slug=?)" in plan, plan
         assert "SCAN" not in plan, plan
     else:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = queryset.explain()
+        plan = postgresql_plan(queryset)
         assert "article_fingerprint_unique" in plan and "article_slug_unique_per_source" in plan, plan

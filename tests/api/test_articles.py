@@ -230,7 +230,7 @@ def test_a_page_across_the_ranked_window_costs_a_constant_number_of_queries(
     monkeypatch.setattr(search, "RANKED_WINDOW", 3)
     for n in range(8):
         make_article(f"Harbour {n}", status=Article.Status.PUBLISHED)
-    # count, the window's ids and scores, its rows on the page, the older rows, relations (3), snippets
+    # count, the window's ids, its rows on the page, the older rows, relations (3), snippets
     with django_assert_max_num_queries(8):
         response = anon.get(LIST, {"search": "harbour", "page_size": 4, "page": 1})
     assert len(response.json()["results"]) == 4
