@@ -25,7 +25,8 @@ def name_key(name: str) -> str:
 def count_words(text: str) -> int:
     """Return the number of words: whitespace-separated tokens, not counting heading and bullet markers."""
     tokens = text.split()
-    return len(tokens) - sum(tokens.count(marker) for marker in _NOT_WORDS)
+    # A marker absent from the text is absent from its tokens: skip counting it (most pieces hold one or two).
+    return len(tokens) - sum(tokens.count(marker) for marker in _NOT_WORDS if marker in text)
 
 
 def content_fingerprint(body: str) -> str:
