@@ -1,6 +1,6 @@
 """The import pipeline's entry points: the command, the API and the admin all come through here.
 
-`import_pieces` streams raw pieces in batches: stage each batch (decode, parse, clean; pure Python), then load it
+`import_pieces` streams pieces in batches: stage each batch (read, decode, parse, clean; pure Python), then load it
 in one transaction. Memory stays bounded by the batch size whatever the number of pieces, and a crash loses at
 most the batch in flight, which a re-run then imports as if nothing had happened.
 """
@@ -19,7 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.ingest.load import LoadSettings, PieceResult, load_batch
-from articles.ingest.reading import RawPiece, check_paths, iter_raw_pieces
+from articles.ingest.reading import PieceInput, RawPiece, check_paths, iter_piece_inputs
 from articles.ingest.staging import stage_chunk, stage_in_parallel
 from articles.models import Article, ImportBatch, ImportRecord
 
@@ -83,13 +83,14 @@ class ImportReport:
 
 
 def import_pieces(
-    pieces: Iterable[RawPiece],
+    pieces: Iterable[PieceInput],
     options: ImportOptions,
     *,
     on_result: Callable[[PieceResult], None] | None = None,
     keep_results: bool = True,
 ) -> ImportReport:
-    """Import `pieces` batch by batch and return the report; `on_result` sees each result as soon as it is known."""
+    """Import `pieces` (bytes in hand, or paths of files to read) batch by batch and return the report; `on_result`
+    sees each result as soon as it is known."""
     started = time.perf_counter()
     batch = None
     if not options.dry_run:
@@ -124,7 +125,7 @@ def import_paths(
 ) -> ImportReport:
     """Import every file under `paths` ("-" for standard input); raise `MissingPathError` for a path not there."""
     paths = check_paths(paths)
-    pieces = iter_raw_pieces(paths, pattern=pattern, max_bytes=options.byte_limit)
+    pieces = iter_piece_inputs(paths, pattern=pattern, max_bytes=options.byte_limit)
     return import_pieces(pieces, options, on_result=on_result, keep_results=keep_results)
 
 

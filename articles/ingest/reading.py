@@ -73,7 +73,17 @@ def too_large(size: int, limit: int) -> str:
     return f"The file is {size:,} bytes, over the import limit of {limit:,} bytes (NEWSROOM_IMPORT_MAX_BYTES)."
 
 
-def iter_raw_pieces(paths: Iterable[str], *, pattern: str = "*.txt", max_bytes: int) -> Iterator[RawPiece]:
-    """Yield a `RawPiece` for every file under `paths`, reading each only when it is needed."""
+# A piece to import: its bytes already in hand, or the path of a file not read yet.
+PieceInput = RawPiece | str
+
+
+def iter_piece_inputs(paths: Iterable[str], *, pattern: str = "*.txt", max_bytes: int) -> Iterator[PieceInput]:
+    """Yield every piece under `paths`: each file as its path, left for whoever stages it to read (a staging
+    worker, beside the process writing to the database), and standard input as its bytes, read here once."""
     for path in iter_piece_paths(paths, pattern=pattern):
-        yield read_piece(path, max_bytes=max_bytes)
+        yield read_piece(path, max_bytes=max_bytes) if path == STDIN else path
+
+
+def as_raw_piece(item: PieceInput, *, max_bytes: int) -> RawPiece:
+    """Return `item`'s bytes as a `RawPiece`, reading the file when `item` is a path."""
+    return read_piece(item, max_bytes=max_bytes) if isinstance(item, str) else item

@@ -7,17 +7,21 @@ the main process writes the previous batch to the database.
 import hashlib
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 
 from articles.ingest.decode import DecodeError, decode_bytes
 from articles.ingest.parse import ParsedPiece
 from articles.ingest.prepare import prepare_piece
-from articles.ingest.reading import RawPiece, too_large
+from articles.ingest.reading import PieceInput, RawPiece, as_raw_piece, too_large
 from articles.text import collapse_spaces, content_fingerprint, count_words, unique_slug
+
+PARENT_CHECK_SECONDS = 0.5
 
 
 @dataclass
@@ -40,11 +44,13 @@ class StagedPiece:
         return not self.error
 
 
-def stage_piece(raw: RawPiece, *, clean: bool, max_bytes: int, source: str | None = None) -> StagedPiece:
-    """Decode, parse and clean `raw`; never raise for bad input, return a staged piece with `error` instead.
+def stage_piece(item: PieceInput, *, clean: bool, max_bytes: int, source: str | None = None) -> StagedPiece:
+    """Read (when `item` is a path), decode, parse and clean a piece; never raise for bad input, return a staged
+    piece with `error` instead.
 
     `source` names the outlet when the caller knows it better than the piece (it overrides the footer's).
     """
+    raw = as_raw_piece(item, max_bytes=max_bytes)
     staged = StagedPiece(raw=raw, sha256=hashlib.sha256(raw.data).hexdigest())
     if raw.error:
         staged.error = raw.error
@@ -81,14 +87,14 @@ def stage_piece(raw: RawPiece, *, clean: bool, max_bytes: int, source: str | Non
     return staged
 
 
-def stage_chunk(chunk: list[RawPiece], *, clean: bool, max_bytes: int, source: str | None) -> list[StagedPiece]:
+def stage_chunk(chunk: list[PieceInput], *, clean: bool, max_bytes: int, source: str | None) -> list[StagedPiece]:
     """Stage each piece of `chunk`, in order."""
-    return [stage_piece(raw, clean=clean, max_bytes=max_bytes, source=source) for raw in chunk]
+    return [stage_piece(item, clean=clean, max_bytes=max_bytes, source=source) for item in chunk]
 
 
 def stage_in_parallel(
-    chunks: Iterable[list[RawPiece]],
-    stage: Callable[[list[RawPiece]], list[StagedPiece]],
+    chunks: Iterable[list[PieceInput]],
+    stage: Callable[[list[PieceInput]], list[StagedPiece]],
     *,
     workers: int | None = None,
 ) -> Iterator[list[StagedPiece]]:
@@ -111,16 +117,61 @@ def stage_in_parallel(
             yield from map(stage, iterator)
         return
     context = multiprocessing.get_context("forkserver")
-    # The forkserver imports the staging code once and every worker is forked from it with the code loaded.
-    context.set_forkserver_preload([__name__])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # Workers take most of a second to start: give them the next chunks, and stage the first one here meanwhile,
-        # so that the caller can write it while they start.
-        pending = deque([pool.submit(stage, second)])
-        pending.extend(pool.submit(stage, chunk) for chunk in islice(iterator, workers))
-        yield stage(first)
+    # The forkserver loads the staging code and the word frequencies once; every worker is forked from it with both.
+    context.set_forkserver_preload(["articles.ingest.preload"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_exit_with_parent,
+                             initargs=(os.getpid(),)) as pool:  # fmt: skip
+        # Starting the forkserver blocks its caller for a fifth of a second, and the workers take longer still to
+        # be ready: a thread hands them the next chunks while this process stages the first one, so that the
+        # caller can write it meanwhile.
+        starter = _Submitter(pool, stage, [second, *islice(iterator, workers)])
+        starter.start()
+        try:
+            yield stage(first)
+        finally:
+            pending = starter.futures()
         for chunk in iterator:
             yield pending.popleft().result()
             pending.append(pool.submit(stage, chunk))
         while pending:
             yield pending.popleft().result()
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Make this staging worker exit once the importing process `parent_pid` is gone.
+
+    An import stopped normally shuts its workers down; one killed outright (SIGKILL, the OOM killer) cannot, and
+    its workers would wait for work forever, keeping the forkserver alive with them.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            try:
+                os.kill(parent_pid, 0)
+            except OSError:  # no such process (or, its number reused, not ours to signal)
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+class _Submitter(threading.Thread):
+    """Submit chunks to a process pool from a thread of their own; `futures()` waits and returns them in order."""
+
+    def __init__(self, pool: ProcessPoolExecutor, stage: Callable, chunks: list):
+        super().__init__(name="staging-submitter", daemon=True)
+        self._pool, self._stage, self._chunks = pool, stage, chunks
+        self._futures: deque[Future] = deque()
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._futures.extend(self._pool.submit(self._stage, chunk) for chunk in self._chunks)
+        except BaseException as error:  # re-raised in the caller's thread by futures()
+            self._error = error
+
+    def futures(self) -> deque[Future]:
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._futures

@@ -36,6 +36,40 @@ def make_corpus(folder: Path, n: int) -> Path:
     return folder
 
 
+def descendants(pid: int) -> set[int]:
+    """Return the ids of every process descended from `pid` (read from /proc)."""
+    parents = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        parents[int(status.parent.name)] = int(fields.get("PPid", "0"))
+    family, grew = {pid}, True
+    while grew:
+        new = {child for child, parent in parents.items() if parent in family and child not in family}
+        family |= new
+        grew = bool(new)
+    return family - {pid}
+
+
+def wait_until_gone(pids: set[int], *, seconds: float) -> set[int]:
+    """Wait up to `seconds` for the processes `pids` to end; return those still running."""
+    deadline = time.monotonic() + seconds
+    alive = set(pids)
+    while alive and time.monotonic() < deadline:
+        alive = {pid for pid in alive if Path(f"/proc/{pid}").exists() and not _zombie(pid)}
+        time.sleep(0.1)
+    return alive
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return " Z " in Path(f"/proc/{pid}/stat").read_text().split(")", 1)[1][:4]
+    except OSError:
+        return False
+
+
 class ScratchDatabase:
     """A database of the suite's engine that separate processes can share, outside the test transaction."""
 
@@ -111,11 +145,14 @@ def test_a_killed_import_and_a_rerun_give_the_same_articles_as_one_clean_run(tmp
         if stored >= 200 or process.poll() is not None:
             break
         time.sleep(0.05)
+    helpers = descendants(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
     stored = interrupted.query("SELECT COUNT(*) FROM articles_article")[0][0]
     assert 0 < stored < 1200, "the import should have been killed part-way"
     assert stored % 50 == 0, "only whole batches are ever stored"
+    assert helpers, "the import should have been staging in worker processes"
+    assert wait_until_gone(helpers, seconds=10) == set(), "the killed import's staging processes outlived it"
 
     rerun = interrupted.manage("import_articles", str(corpus), "--batch-size", "50", "--verbosity", "0")
     assert rerun.returncode == 0, rerun.stderr
