@@ -10,7 +10,13 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from articles.text import collapse_spaces, content_fingerprint, count_words, name_key, unique_slug
+from articles.text import (
+    collapse_spaces,
+    content_fingerprint,
+    fingerprint_and_word_count,
+    name_key,
+    unique_slug,
+)
 
 WORDS_PER_MINUTE = 230
 
@@ -295,8 +301,7 @@ class Article(TimestampedModel):
         self.title = collapse_spaces(self.title)
         if not self.slug:
             self.slug = unique_slug(self.title)
-        self.word_count = count_words(self.body)
-        self.fingerprint = content_fingerprint(self.body)
+        self.fingerprint, self.word_count = fingerprint_and_word_count(self.body)
 
     def clean(self):
         fingerprint = content_fingerprint(self.body)

@@ -43,6 +43,23 @@ def content_fingerprint(body: str) -> str:
     return hashlib.sha256(normalised.encode()).hexdigest()
 
 
+def fingerprint_and_word_count(body: str) -> tuple[str, int]:
+    """Return `content_fingerprint(body)` and `count_words(body)`, from one split of the body.
+
+    Every imported piece and every saved article needs both, and splitting a body into words is most of the cost
+    of each. Case folding neither makes nor removes whitespace nor markers, so the folded text has the same tokens
+    to count; only a body that compatibility normalisation changes (rare: ligatures, full-width forms) is split
+    twice.
+    """
+    if not body.isascii() and not unicodedata.is_normalized("NFKC", body):
+        return content_fingerprint(body), count_words(body)
+    tokens = body.casefold().split()
+    if not tokens:
+        return "", 0
+    markers = sum(tokens.count(marker) for marker in _NOT_WORDS if marker in body)
+    return hashlib.sha256(" ".join(tokens).encode()).hexdigest(), len(tokens) - markers
+
+
 def unique_slug(text: str, max_length: int = 200) -> str:
     """Return a URL slug for `text` (ASCII, at most `max_length` characters), or "untitled"."""
     return slugify(text)[:max_length].strip("-") or "untitled"

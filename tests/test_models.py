@@ -7,6 +7,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline, Source, Topic, content_fingerprint, name_key
+from articles.text import count_words, fingerprint_and_word_count
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +99,24 @@ def test_the_fingerprint_ignores_case_spacing_and_compatibility_forms():
     assert content_fingerprint("Hello, world.") != content_fingerprint("Hello world")
     assert content_fingerprint("Hello world") != content_fingerprint("Hello there world")
     assert content_fingerprint(" \n ") == ""
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        " \n ",
+        "Plain ASCII text, with a - dash and ## marks.",
+        "## Heading\n\nCurly “quotes” – and — dashes • bullets ## here",
+        "İstanbul ß STRASSE Σίσυφος",
+        "Ligature ﬁne and Ｆｕｌｌ width",  # changed by NFKC: computed the long way
+        "spacing\u00a0non-breaking\u2003em\u3000ideographic",
+        "x\u00a8y, a spacing diaeresis NFKC turns into a space and a mark",
+        "- – — • ##",
+    ],
+)
+def test_fingerprint_and_word_count_agree_with_the_two_functions_they_replace(body):
+    assert fingerprint_and_word_count(body) == (content_fingerprint(body), count_words(body))
 
 
 def test_saving_derives_slug_word_count_and_revision():

@@ -179,7 +179,9 @@ def same_title(first: str, second: str) -> bool:
 
 
 def _title_key(title: str) -> str:
-    return " ".join(title.translate(_NORMALISE_TABLE).casefold().split()).rstrip(" .")
+    if not title.isascii():  # the quotes and dashes to normalise are not ASCII: most titles skip the translation
+        title = title.translate(_NORMALISE_TABLE)
+    return " ".join(title.casefold().split()).rstrip(" .")
 
 
 def _aware(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime | None:

@@ -19,7 +19,7 @@ from articles.ingest.decode import DecodeError, decode_bytes
 from articles.ingest.parse import ParsedPiece
 from articles.ingest.prepare import prepare_piece
 from articles.ingest.reading import PieceInput, RawPiece, as_raw_piece, too_large
-from articles.text import collapse_spaces, content_fingerprint, count_words, unique_slug
+from articles.text import collapse_spaces, fingerprint_and_word_count, unique_slug
 
 PARENT_CHECK_SECONDS = 0.5
 
@@ -82,8 +82,7 @@ def stage_piece(item: PieceInput, *, clean: bool, max_bytes: int, source: str | 
     if not staged.source_name:
         staged.warnings.append("The piece does not name its source; imported without one.")
     staged.slug = unique_slug(parsed.title)
-    staged.fingerprint = content_fingerprint(parsed.body)
-    staged.word_count = count_words(parsed.body)
+    staged.fingerprint, staged.word_count = fingerprint_and_word_count(parsed.body)
     return staged
 
 

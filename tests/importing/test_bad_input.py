@@ -1,10 +1,10 @@
 """Bad input gets a clear reason, leaves no partial rows, and never stops the rest of the batch."""
 
-from pathlib import Path
+import os
 
 import pytest
 
-from articles.ingest import ImportOptions, import_files
+from articles.ingest import ImportOptions, import_files, reading
 from articles.models import Article, Author, ImportRecord, Source
 from tests.importing.conftest import piece_text
 
@@ -84,15 +84,14 @@ def test_a_path_that_does_not_exist_is_a_command_error(tmp_path, run_import):
 def test_an_unreadable_file_fails_and_the_rest_import(write_piece, pieces_dir, run_import, monkeypatch):
     good = write_piece("good.txt", piece_text())
     locked = write_piece("locked.txt", piece_text("Locked piece"))
-    real_read_bytes = Path.read_bytes
 
-    def read_bytes(self):
+    def guarded_open(path, *args, **kwargs):
         # Tests run as root, where file modes do not stop reads; refuse this one file as the OS would.
-        if self == locked:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read_bytes(self)
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(reading, "open", guarded_open, raising=False)
     out, error = run_import(pieces_dir)
     assert "permission denied" in outcome_of("locked.txt").error
     assert outcome_of(good.name).outcome == "created"
