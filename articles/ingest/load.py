@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from articles.ingest.rows import allocate_ids, insert_rows
+from articles.ingest.rows import MAX_ROWS_PER_STATEMENT, allocate_ids, insert_rows
 from articles.ingest.staging import StagedPiece
 from articles.models import (
     Article,
@@ -305,21 +305,39 @@ def _write_articles(decisions: list[_Decision], *, settings: LoadSettings) -> No
 
 
 def _write_history(articles: list[Article], *, user, when) -> None:
-    """Write each article's first (or next) history entry, as django-simple-history would on save()."""
-    history = Article.history.model
-    tracked = [f.attname for f in history._meta.concrete_fields if not f.attname.startswith("history_")]
-    entries = [
-        {
-            **{name: getattr(article, name) for name in tracked},
-            "history_id": history_id,
-            "history_date": when,
-            "history_change_reason": "Imported",
-            "history_type": "+" if article.revision == 1 else "~",
-            "history_user_id": user.pk if user is not None else None,
-        }
-        for article, history_id in zip(articles, allocate_ids(history, len(articles)), strict=True)
-    ]
-    insert_rows(history, entries)
+    """Write each article's first (or next) history entry, as django-simple-history would on save().
+
+    The database copies each entry from the article row just written, so the texts are not sent to it twice.
+    """
+    history, quote = Article.history.model, connection.ops.quote_name
+    own_values = {
+        "history_date": connection.ops.adapt_datetimefield_value(when),
+        "history_change_reason": "Imported",
+        "history_user_id": user.pk if user is not None else None,
+    }
+    columns, selected, params = [], [], []
+    for entry_field in history._meta.concrete_fields:
+        if entry_field.attname == "history_id":
+            continue  # numbered by the database
+        columns.append(quote(entry_field.column))
+        if entry_field.attname == "history_type":
+            selected.append(f"CASE WHEN {quote('revision')} = 1 THEN '+' ELSE '~' END")
+        elif entry_field.attname in own_values:
+            selected.append("%s")
+            params.append(own_values[entry_field.attname])
+        else:
+            selected.append(quote(Article._meta.get_field(entry_field.name).column))
+    ids = [article.pk for article in articles]
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), MAX_ROWS_PER_STATEMENT):
+            chunk = ids[start : start + MAX_ROWS_PER_STATEMENT]
+            cursor.execute(
+                f"INSERT INTO {history._meta.db_table} ({', '.join(columns)}) "  # noqa: S608 - names from the models
+                f"SELECT {', '.join(selected)} FROM {Article._meta.db_table} "
+                f"WHERE {quote(Article._meta.pk.column)} IN ({', '.join(['%s'] * len(chunk))}) "
+                f"ORDER BY {quote(Article._meta.pk.column)}",
+                params + chunk,
+            )
 
 
 def _write_bylines(articles: list[Article]) -> None:

@@ -93,6 +93,23 @@ def test_a_corrected_version_of_a_piece_updates_its_article():
     assert article.history.count() == 2
 
 
+def test_each_import_writes_a_history_entry_holding_the_article_as_stored(django_user_model):
+    user = django_user_model.objects.create_user("importer")
+    first = import_bytes(piece_text().encode(), origin="a.txt", options=ImportOptions(user=user))
+    corrected = piece_text().replace("double", "triple")
+    import_bytes(corrected.encode(), origin="a-v2.txt", options=ImportOptions())
+    article = Article.objects.get(pk=first.article_id)
+    created, updated = article.history.order_by("history_id")
+    assert (created.history_type, updated.history_type) == ("+", "~")
+    assert (created.history_change_reason, updated.history_change_reason) == ("Imported", "Imported")
+    assert (created.history_user, updated.history_user) == (user, None)
+    assert "double" in created.body and "triple" not in created.body
+    assert created.revision == 1 and updated.revision == article.revision == 2
+    tracked = [f.attname for f in Article.history.model._meta.concrete_fields if not f.attname.startswith("history_")]
+    assert {name: getattr(updated, name) for name in tracked} == {name: getattr(article, name) for name in tracked}
+    assert updated.history_date == article.updated_at
+
+
 def test_a_corrected_version_does_not_overwrite_an_editors_changes():
     first = import_bytes(piece_text().encode(), origin="a.txt", options=ImportOptions())
     article = Article.objects.get(pk=first.article_id)
