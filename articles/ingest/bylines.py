@@ -107,6 +107,7 @@ _FUNCTION_WORDS = {
 # A line whose words average more is a heading such as "Key Points", not a name.
 _COMMON_WORDS_ZIPF = 5.15
 MAX_NAME_WORDS = 4
+MAX_BYLINE_CHARS = 120
 # Without "By" a name line is two or three words; four capitalised words are far more often a heading.
 MAX_BARE_NAME_WORDS = 3
 
@@ -123,19 +124,27 @@ def parse_byline(line: str) -> list[AuthorName]:
     Handles "By A", "A and B", "A, B and C", "A | Outlet", "A in Islamabad" and agency or desk signatures, so the
     loader can link each article to one row per author.
     """
+    return list(_parse_byline(line))
+
+
+# Bylines repeat from piece to piece (the same reporters, desks and agencies), and reading one takes several
+# regular expressions and word-frequency lookups: both readings are cached (callers pass only lines short enough
+# to be bylines).
+@lru_cache(maxsize=4096)
+def _parse_byline(line: str) -> tuple[AuthorName, ...]:
     names_part = _names_part(line)
     if not names_part:
-        return []
+        return ()
     whole = _classify(names_part)
     # "Staff Report" and "Associated Press" are one signature even though they could be split.
     if whole.kind != PERSON:
-        return [whole]
+        return (whole,)
     authors = []
     for piece in _SEPARATOR_RE.split(names_part):
         piece = piece.strip(" .,;")
         if piece:
             authors.append(_classify(piece))
-    return authors
+    return tuple(authors)
 
 
 def looks_like_byline(line: str) -> bool:
@@ -145,7 +154,14 @@ def looks_like_byline(line: str) -> bool:
     signature, with no closing punctuation; lines of ordinary English words in title case are headings.
     """
     stripped = line.strip()
-    if not stripped or len(stripped) > 120 or any(char.isdigit() for char in stripped):
+    if not stripped or len(stripped) > MAX_BYLINE_CHARS:
+        return False
+    return _looks_like_byline(stripped)
+
+
+@lru_cache(maxsize=4096)
+def _looks_like_byline(stripped: str) -> bool:
+    if any(char.isdigit() for char in stripped):
         return False
     has_by = bool(_BY_RE.match(stripped))
     names_part = _names_part(stripped)
