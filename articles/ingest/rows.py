@@ -1,9 +1,8 @@
 """Multi-row inserts for the import's hot path, without the ORM's per-value machinery.
 
 `QuerySet.bulk_create` prepares every value of every row through each field's generic conversion chain; for the
-four tables one imported piece writes (article, its history row, its byline, its import record) that cost more
-than all of parsing and cleaning. Here the conversion each column needs is worked out once per model, and rows
-go to the database with one `executemany` per table.
+tables one imported piece writes (article, byline, import record) that cost more than all of parsing and
+cleaning. Here the conversion each column needs is worked out once per model.
 
 Ids are allocated up front so that the rows written later in the same transaction can point at them: from the
 table's sequence on PostgreSQL, and on SQLite from MAX(id), which is safe because the import's IMMEDIATE
