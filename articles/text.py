@@ -35,12 +35,7 @@ def content_fingerprint(body: str) -> str:
     Two copies of a story that differ only in line breaks, spacing or case have the same fingerprint; an empty
     body has none. Punctuation counts: the cleaner has already repaired the damage that differs between copies.
     """
-    if not body.isascii():
-        body = unicodedata.normalize("NFKC", body)
-    normalised = " ".join(body.casefold().split())
-    if not normalised:
-        return ""
-    return hashlib.sha256(normalised.encode()).hexdigest()
+    return fingerprint_and_word_count(body)[0]
 
 
 def fingerprint_and_word_count(body: str) -> tuple[str, int]:
@@ -51,13 +46,15 @@ def fingerprint_and_word_count(body: str) -> tuple[str, int]:
     to count; only a body that compatibility normalisation changes (rare: ligatures, full-width forms) is split
     twice.
     """
-    if not body.isascii() and not unicodedata.is_normalized("NFKC", body):
-        return content_fingerprint(body), count_words(body)
-    tokens = body.casefold().split()
+    if body.isascii() or unicodedata.is_normalized("NFKC", body):
+        tokens = body.casefold().split()
+        word_count = len(tokens) - sum(tokens.count(marker) for marker in _NOT_WORDS if marker in body)
+    else:
+        tokens = unicodedata.normalize("NFKC", body).casefold().split()
+        word_count = count_words(body)
     if not tokens:
-        return "", 0
-    markers = sum(tokens.count(marker) for marker in _NOT_WORDS if marker in body)
-    return hashlib.sha256(" ".join(tokens).encode()).hexdigest(), len(tokens) - markers
+        return "", word_count
+    return hashlib.sha256(" ".join(tokens).encode()).hexdigest(), word_count
 
 
 def unique_slug(text: str, max_length: int = 200) -> str:

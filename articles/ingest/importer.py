@@ -107,6 +107,7 @@ def import_pieces(
                     report.results.append(result)
                 if on_result is not None:
                     on_result(result)
+            _forget_logged_queries()
     report.seconds = time.perf_counter() - started
     if batch is not None:
         batch.finished_at = timezone.now()
@@ -159,6 +160,14 @@ def _bulk_write_settings():
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {cache_size}")
+
+
+def _forget_logged_queries() -> None:
+    """With DEBUG on, Django keeps the last 9,000 statements with their values filled in; a batch's multi-row inserts
+    carry every text it stores, megabytes a batch. Drop them after each batch, as Django does at each request,
+    unless someone is counting this connection's queries (a test)."""
+    if django_settings.DEBUG and not connection.force_debug_cursor:
+        connection.queries_log.clear()
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

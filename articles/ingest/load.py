@@ -328,9 +328,10 @@ def _write_history(articles: list[Article], *, user, when) -> None:
         else:
             selected.append(quote(Article._meta.get_field(entry_field.name).column))
     ids = [article.pk for article in articles]
+    per_statement = min(MAX_ROWS_PER_STATEMENT, (connection.features.max_query_params or 2**31) - len(params))
     with connection.cursor() as cursor:
-        for start in range(0, len(ids), MAX_ROWS_PER_STATEMENT):
-            chunk = ids[start : start + MAX_ROWS_PER_STATEMENT]
+        for start in range(0, len(ids), per_statement):
+            chunk = ids[start : start + per_statement]
             cursor.execute(
                 f"INSERT INTO {history._meta.db_table} ({', '.join(columns)}) "  # noqa: S608 - names from the models
                 f"SELECT {', '.join(selected)} FROM {Article._meta.db_table} "

@@ -60,7 +60,11 @@ def read_piece(path: str, *, max_bytes: int) -> RawPiece:
             size = os.fstat(file.fileno()).st_size
             if size > max_bytes:
                 return RawPiece(origin=path, size=size, error=too_large(size, max_bytes))
-            data = file.read()
+            # A byte more than the size, to see a file that grew since (or a special file with no size); the rest
+            # only then, up to the limit. Reading max_bytes at once would allocate that much for every piece.
+            data = file.read(size + 1)
+            if len(data) > size:
+                data += file.read(max_bytes + 1 - len(data))
     except PermissionError:
         return RawPiece(origin=path, error="The file cannot be read: permission denied.")
     except IsADirectoryError:

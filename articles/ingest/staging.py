@@ -8,20 +8,18 @@ import hashlib
 import multiprocessing
 import os
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
+from multiprocessing.connection import wait
 
 from articles.ingest.decode import DecodeError, decode_bytes
 from articles.ingest.parse import ParsedPiece
 from articles.ingest.prepare import prepare_piece
 from articles.ingest.reading import PieceInput, RawPiece, as_raw_piece, too_large
 from articles.text import collapse_spaces, fingerprint_and_word_count, unique_slug
-
-PARENT_CHECK_SECONDS = 0.5
 
 
 @dataclass
@@ -118,17 +116,17 @@ def stage_in_parallel(
     context = multiprocessing.get_context("forkserver")
     # The forkserver loads the staging code and the word frequencies once; every worker is forked from it with both.
     context.set_forkserver_preload(["articles.ingest.preload"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_exit_with_parent,
-                             initargs=(os.getpid(),)) as pool:  # fmt: skip
+    with (
+        ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_exit_with_parent) as pool,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="staging-start") as starter,
+    ):
         # Starting the forkserver blocks its caller for a fifth of a second, and the workers take longer still to
         # be ready: a thread hands them the next chunks while this process stages the first one, so that the
         # caller can write it meanwhile.
-        starter = _Submitter(pool, stage, [second, *islice(iterator, workers)])
-        starter.start()
-        try:
-            yield stage(first)
-        finally:
-            pending = starter.futures()
+        ahead = [second, *islice(iterator, workers)]
+        started = starter.submit(lambda: deque(pool.submit(stage, chunk) for chunk in ahead))
+        yield stage(first)
+        pending = started.result()
         for chunk in iterator:
             yield pending.popleft().result()
             pending.append(pool.submit(stage, chunk))
@@ -136,41 +134,17 @@ def stage_in_parallel(
             yield pending.popleft().result()
 
 
-def _exit_with_parent(parent_pid: int) -> None:
-    """Make this staging worker exit once the importing process `parent_pid` is gone.
+def _exit_with_parent() -> None:
+    """Make this staging worker exit once the importing process that started it is gone.
 
     An import stopped normally shuts its workers down; one killed outright (SIGKILL, the OOM killer) cannot, and
-    its workers would wait for work forever, keeping the forkserver alive with them.
+    its workers would wait for work forever, keeping the forkserver alive with them. The parent's sentinel (a pipe
+    the parent holds open) becomes readable when the parent dies, however it dies.
     """
+    sentinel = multiprocessing.parent_process().sentinel
 
     def watch() -> None:
-        while True:
-            time.sleep(PARENT_CHECK_SECONDS)
-            try:
-                os.kill(parent_pid, 0)
-            except OSError:  # no such process (or, its number reused, not ours to signal)
-                os._exit(1)
+        wait([sentinel])
+        os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-class _Submitter(threading.Thread):
-    """Submit chunks to a process pool from a thread of their own; `futures()` waits and returns them in order."""
-
-    def __init__(self, pool: ProcessPoolExecutor, stage: Callable, chunks: list):
-        super().__init__(name="staging-submitter", daemon=True)
-        self._pool, self._stage, self._chunks = pool, stage, chunks
-        self._futures: deque[Future] = deque()
-        self._error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            self._futures.extend(self._pool.submit(self._stage, chunk) for chunk in self._chunks)
-        except BaseException as error:  # re-raised in the caller's thread by futures()
-            self._error = error
-
-    def futures(self) -> deque[Future]:
-        self.join()
-        if self._error is not None:
-            raise self._error
-        return self._futures

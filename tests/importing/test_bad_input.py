@@ -86,7 +86,8 @@ def test_an_unreadable_file_fails_and_the_rest_import(write_piece, pieces_dir, r
     locked = write_piece("locked.txt", piece_text("Locked piece"))
 
     def guarded_open(path, *args, **kwargs):
-        # Tests run as root, where file modes do not stop reads; refuse this one file as the OS would.
+        # Tests run as root, where file modes do not stop reads; refuse this one file as the OS would. Two files
+        # make one batch, which is staged (and read) in this process, where the patch applies.
         if os.fspath(path) == str(locked):
             raise PermissionError(13, "Permission denied", str(path))
         return open(path, *args, **kwargs)

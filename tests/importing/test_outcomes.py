@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.db import connection
 
 from articles.ingest import ImportOptions, import_bytes, import_files
 from articles.models import Article, Author, Byline, ImportBatch, ImportRecord, Source
@@ -208,3 +209,16 @@ def test_each_import_run_is_recorded_as_a_batch_with_its_counts(run_import):
     batch = ImportBatch.objects.get()
     assert batch.channel == "command" and batch.finished_at is not None
     assert batch.counts["created"] == 1 and batch.counts["failed"] == 0
+
+
+def test_with_debug_on_a_long_import_does_not_keep_every_statement(settings):
+    """DEBUG keeps each statement with its values: an import's multi-row inserts would fill memory with texts."""
+    settings.DEBUG = True
+    connection.queries_log.clear()
+    files = [(f"{i}.txt", piece_text(f"Harbour report number {i}").encode()) for i in range(12)]
+    one_batch = import_files(files[:3], ImportOptions(batch_size=3))
+    logged_for_one_batch = len(connection.queries)
+    connection.queries_log.clear()
+    report = import_files(files[3:], ImportOptions(batch_size=3))  # three batches
+    assert (one_batch.counts["created"], report.counts["created"]) == (3, 9)
+    assert 0 < len(connection.queries) <= logged_for_one_batch, "only the last batch's statements are kept"
