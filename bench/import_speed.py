@@ -142,8 +142,9 @@ def run_naive(corpus: Path) -> dict:
     return {"pieces": count, "seconds": time.perf_counter() - started}
 
 
-def descendant_peak_rss_mb(root: int) -> float:
-    """Return the largest peak resident size (VmHWM) among the descendants of process `root`, from /proc."""
+def process_family(root: int) -> tuple[set[int], float]:
+    """Return process `root` and its descendants, and the largest peak resident size (VmHWM, in MB) among the
+    descendants, from /proc."""
     parents = {}
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
@@ -159,17 +160,32 @@ def descendant_peak_rss_mb(root: int) -> float:
                 family.add(pid)
                 peak = max(peak, int(hwm.split()[0]) / 1024)
                 grew = True
-    return peak
+    return family, peak
+
+
+def proportional_memory_mb(pids: set[int]) -> float:
+    """Return the memory `pids` use together, in MB: the sum of their proportional set sizes (PSS), which counts a
+    page shared by n processes (the forkserver's preloaded code and word frequencies) as 1/n in each."""
+    total_kb = 0
+    for pid in pids:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total_kb += sum(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+    return total_kb / 1024
 
 
 def child(mode: str, corpus: Path, database: Path) -> None:
     setup_django(database)
     # Staging workers are separate processes (children of the forkserver): watch their peak memory while they run.
-    peaks, done = [0.0], threading.Event()
+    peaks, done = [0.0, 0.0], threading.Event()
 
     def watch():
         while not done.wait(0.5):
-            peaks[0] = max(peaks[0], descendant_peak_rss_mb(os.getpid()))
+            family, worker_peak = process_family(os.getpid())
+            peaks[0] = max(peaks[0], worker_peak)
+            peaks[1] = max(peaks[1], proportional_memory_mb(family))
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
@@ -178,6 +194,7 @@ def child(mode: str, corpus: Path, database: Path) -> None:
     watcher.join()
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result["worker_peak_rss_mb"] = peaks[0]
+    result["all_processes_peak_pss_mb"] = peaks[1]
     print(json.dumps(result))
 
 
@@ -236,7 +253,8 @@ def main() -> None:
             big = measure("full", large, workdir)
             worker = big["worker_peak_rss_mb"]
             print(f"full pipeline   N={args.large:>7,}: {big['rate']:8,.0f} pieces/s  ({big['seconds']:.1f} s), "
-                  f"peak RSS {big['peak_rss_mb']:.0f} MB (largest worker {worker:.0f} MB)")  # fmt: skip
+                  f"peak RSS {big['peak_rss_mb']:.0f} MB (largest worker {worker:.0f} MB), "
+                  f"all processes together {big['all_processes_peak_pss_mb']:.0f} MB (PSS)")  # fmt: skip
             print(f"rate at N={args.large:,} / median rate at N={args.n:,}: {big['rate'] / full['rate']:.2f}")
 
 
