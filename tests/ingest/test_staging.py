@@ -31,7 +31,7 @@ def test_workers_read_and_stage_the_files_in_order_as_this_process_would(tmp_pat
 
     assert list(in_workers) == [stage(chunk) for chunk in chunks]
     assert where[0] == os.getpid(), "the first chunk is staged here while the workers start"
-    assert os.getpid() not in where[1:] and len(set(where[1:])) == 2, "the rest by the two workers"
+    assert os.getpid() not in where[1:], "the rest by the workers (which of the two takes a chunk is up to the pool)"
     staged = [piece for chunk in in_workers for piece in chunk]
     assert [piece.raw.origin for piece in staged] == [item if isinstance(item, str) else "pasted" for item in inputs]
     titles = [piece.parsed.title for piece in staged if piece.ok]
