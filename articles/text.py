@@ -24,7 +24,11 @@ def name_key(name: str) -> str:
 
 def count_words(text: str) -> int:
     """Return the number of words: whitespace-separated tokens, not counting heading and bullet markers."""
-    tokens = text.split()
+    return _word_count(text.split(), text)
+
+
+def _word_count(tokens: list[str], text: str) -> int:
+    """Return how many of `text`'s `tokens` are words, not markers."""
     # A marker absent from the text is absent from its tokens: skip counting it (most pieces hold one or two).
     return len(tokens) - sum(tokens.count(marker) for marker in _NOT_WORDS if marker in text)
 
@@ -48,7 +52,7 @@ def fingerprint_and_word_count(body: str) -> tuple[str, int]:
     """
     if body.isascii() or unicodedata.is_normalized("NFKC", body):
         tokens = body.casefold().split()
-        word_count = len(tokens) - sum(tokens.count(marker) for marker in _NOT_WORDS if marker in body)
+        word_count = _word_count(tokens, body)
     else:
         tokens = unicodedata.normalize("NFKC", body).casefold().split()
         word_count = count_words(body)

@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from articles.ingest.rows import MAX_ROWS_PER_STATEMENT, allocate_ids, insert_rows
+from articles.ingest.rows import allocate_ids, insert_rows, rows_per_statement
 from articles.ingest.staging import StagedPiece
 from articles.models import (
     Article,
@@ -328,7 +328,7 @@ def _write_history(articles: list[Article], *, user, when) -> None:
         else:
             selected.append(quote(Article._meta.get_field(entry_field.name).column))
     ids = [article.pk for article in articles]
-    per_statement = min(MAX_ROWS_PER_STATEMENT, (connection.features.max_query_params or 2**31) - len(params))
+    per_statement = rows_per_statement(1, other_params=len(params))
     with connection.cursor() as cursor:
         for start in range(0, len(ids), per_statement):
             chunk = ids[start : start + per_statement]

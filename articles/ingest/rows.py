@@ -81,7 +81,7 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any] | model
         return 0
     names = ", ".join(column for _, column, _ in columns)
     row_placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    per_statement = _rows_per_statement(len(columns))
+    per_statement = rows_per_statement(len(columns))
     with connection.cursor() as cursor:
         for start in range(0, len(values), per_statement):
             chunk = values[start : start + per_statement]
@@ -91,10 +91,13 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any] | model
     return len(values)
 
 
-def _rows_per_statement(column_count: int) -> int:
-    """Return how many rows one statement may carry within the database's limit on parameters (if it has one)."""
-    limit = connection.features.max_query_params or MAX_ROWS_PER_STATEMENT * column_count
-    return max(1, min(MAX_ROWS_PER_STATEMENT, limit // column_count))
+def rows_per_statement(params_per_row: int, other_params: int = 0) -> int:
+    """Return how many rows one statement may carry: at most MAX_ROWS_PER_STATEMENT, and within the database's
+    limit on parameters (if it has one) with `other_params` besides the rows' own."""
+    limit = connection.features.max_query_params
+    if limit is None:
+        return MAX_ROWS_PER_STATEMENT
+    return max(1, min(MAX_ROWS_PER_STATEMENT, (limit - other_params) // params_per_row))
 
 
 def _row_values(row, columns) -> Sequence[Any]:
