@@ -72,7 +72,8 @@ class ArticleFeed(Feed):
 
 class SourceFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Source, slug=slug)
+        # A source named only on unpublished articles is a 404, like one that does not exist.
+        return get_object_or_404(Source.objects.visible_to(request.user), slug=slug)
 
     def title(self, obj):
         return f"newsroom: {obj.name}"
@@ -88,7 +89,7 @@ class SourceFeed(ArticleFeed):
 
 
 class TopicFeed(ArticleFeed):
-    """A topic's articles, its subtopics' included."""
+    """A topic's articles, its subtopics' included; topics are the public taxonomy, so every topic has a feed."""
 
     def get_object(self, request, slug):
         return get_object_or_404(Topic, slug=slug)
@@ -109,7 +110,7 @@ class TopicFeed(ArticleFeed):
 
 class AuthorFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(Author.objects.visible_to(request.user), slug=slug)
 
     def title(self, obj):
         return f"newsroom: {obj.name}"
