@@ -2,7 +2,7 @@
 
 Each feed lists the newest published articles (publication time come) with their summary, bylines and categories,
 loaded in a constant number of queries. An item links to the article's API resource, the one public address an
-article has.
+article has. Feeds are throttled at the API's rates (`throttle_feed`).
 """
 
 from django.contrib.syndication.views import Feed
@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from articles.api.throttling import throttle_feed
 from articles.models import Article, Author, Byline, Source, Topic
 
 FEED_LENGTH = 50
@@ -135,12 +136,12 @@ def atom(feed_class):
 
 
 urlpatterns = [
-    path("", ArticleFeed(), name="feed-latest"),
-    path("atom/", atom(ArticleFeed)(), name="feed-latest-atom"),
-    path("sources/<slug:slug>/", SourceFeed(), name="feed-source"),
-    path("sources/<slug:slug>/atom/", atom(SourceFeed)(), name="feed-source-atom"),
-    path("topics/<slug:slug>/", TopicFeed(), name="feed-topic"),
-    path("topics/<slug:slug>/atom/", atom(TopicFeed)(), name="feed-topic-atom"),
-    path("authors/<slug:slug>/", AuthorFeed(), name="feed-author"),
-    path("authors/<slug:slug>/atom/", atom(AuthorFeed)(), name="feed-author-atom"),
+    path("", throttle_feed(ArticleFeed()), name="feed-latest"),
+    path("atom/", throttle_feed(atom(ArticleFeed)()), name="feed-latest-atom"),
+    path("sources/<slug:slug>/", throttle_feed(SourceFeed()), name="feed-source"),
+    path("sources/<slug:slug>/atom/", throttle_feed(atom(SourceFeed)()), name="feed-source-atom"),
+    path("topics/<slug:slug>/", throttle_feed(TopicFeed()), name="feed-topic"),
+    path("topics/<slug:slug>/atom/", throttle_feed(atom(TopicFeed)()), name="feed-topic-atom"),
+    path("authors/<slug:slug>/", throttle_feed(AuthorFeed()), name="feed-author"),
+    path("authors/<slug:slug>/atom/", throttle_feed(atom(AuthorFeed)()), name="feed-author-atom"),
 ]
