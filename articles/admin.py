@@ -120,6 +120,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
         # What the restored version does to publication is checked by the form (`require_publication_right`).
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
+        # Restoring a deleted article undoes an editor's deletion: it needs the permission that deleted it.
+        gone = not Article.objects.filter(pk=object_id).exists() if str(object_id).isdigit() else True
+        if request.method == "POST" and gone and not self.has_delete_permission(request):
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_historical_record_context_helper(self, request, historical_record):

@@ -174,3 +174,21 @@ def test_a_reporter_marking_a_published_article_as_a_duplicate_is_refused(login,
     assert messages_of(response) == ["Nothing was changed: You do not have permission to archive published articles."]
     live.refresh_from_db()
     assert live.status == Status.PUBLISHED and live.duplicate_of is None
+
+
+def test_restoring_a_deleted_article_from_its_history_needs_the_delete_permission(login, reporter, editor, make_article):
+    article = make_article("Spiked", body="A story an editor decided against.")
+    url = revert_url(article, article.history.get())
+    pk = article.pk
+    stand_in = make_article("Stand-in", body="Other text.")
+    data = form_data(stand_in, title="Spiked", slug="spiked", body="A story an editor decided against.", revision=1)
+    data = {key: value for key, value in data.items() if not key.startswith("bylines-")}
+    article.delete()
+    client = login(reporter)
+    assert client.get(url).status_code == 200
+    assert client.post(url, data).status_code == 403
+    assert not Article.objects.filter(pk=pk).exists()
+    client.force_login(editor)
+    response = client.post(url, data, follow=True)
+    assert "was changed successfully" in " ".join(messages_of(response))
+    assert Article.objects.get(pk=pk).title == "Spiked"
