@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article
-from tests.admin.conftest import change_url, form_data, messages_of
+from tests.admin.conftest import change_url, form_data, messages_of, revert, revert_url
 
 pytestmark = pytest.mark.django_db
 
@@ -20,32 +20,6 @@ REFUSAL = "needs the “publish articles” permission"
 
 def errors_of(response) -> str:
     return " ".join(str(e) for e in response.context["errors"])
-
-
-def revert_url(article, version) -> str:
-    return f"/admin/articles/article/{article.pk}/history/{version.history_id}/"
-
-
-def revert(client, article, version):
-    """Open the history page of `version` and press Save, as a person would: the form as it is shown."""
-    page = client.get(revert_url(article, version))
-    assert page.status_code == 200
-    form = page.context["adminform"].form
-    shown = version.instance
-    local = timezone.localtime(shown.published_at) if shown.published_at else None
-    data = form_data(
-        article,
-        title=shown.title,
-        body=shown.body,
-        summary=shown.summary,
-        status=shown.status,
-        published_at_0=local.strftime("%Y-%m-%d") if local else "",
-        published_at_1=local.strftime("%H:%M:%S") if local else "",
-        revision=form["revision"].value(),
-    )
-    for key in [key for key in data if key.startswith("bylines-")]:
-        del data[key]  # the history form has no inlines
-    return client.post(revert_url(article, version), data, follow=True)
 
 
 @pytest.fixture
@@ -176,7 +150,9 @@ def test_a_reporter_marking_a_published_article_as_a_duplicate_is_refused(login,
     assert live.status == Status.PUBLISHED and live.duplicate_of is None
 
 
-def test_restoring_a_deleted_article_from_its_history_needs_the_delete_permission(login, reporter, editor, make_article):
+def test_restoring_a_deleted_article_from_its_history_needs_the_delete_permission(
+    login, reporter, editor, make_article
+):
     article = make_article("Spiked", body="A story an editor decided against.")
     url = revert_url(article, article.history.get())
     pk = article.pk
