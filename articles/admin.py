@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.admin import ActionLocation
 from django.contrib.admin.options import ShowFacets
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
 from django.forms import Media
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -113,6 +114,17 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if request.GET.get("q", "").strip():
             return [*self.list_display, "match"]
         return self.list_display
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history lets whoever may view the history post an old version; restoring it is a change.
+        # What the restored version does to publication is checked by the form (`require_publication_right`).
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        # Restoring a deleted article undoes an editor's deletion: it needs the permission that deleted it.
+        gone = not Article.objects.filter(pk=object_id).exists() if str(object_id).isdigit() else True
+        if request.method == "POST" and gone and not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return admin_views.ArticleHistoryContext(self.model, historical_record)

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from articles.models import Article, Author, Byline
-from articles.workflow import PUBLISH_PERMISSION
+from articles.workflow import require_publication_right
 
 CONFLICT_MESSAGE = (
     "{who} saved this article at {when}, after you opened it (you started from revision {mine}, it is now at "
@@ -19,8 +19,9 @@ CONFLICT_MESSAGE = (
 )
 POSITION_OFFSET = 1000
 PUBLISH_MESSAGE = (
-    "Publishing, unpublishing or rescheduling a published article needs the “publish articles” permission. "
-    "Send the article to review instead, and an editor will publish it."
+    "{refusal} Publishing, unpublishing, archiving or rescheduling a published article, and restoring a version "
+    "that would do so, needs the “publish articles” permission. Send the article to review instead, and an editor "
+    "will publish it."
 )
 
 
@@ -56,17 +57,28 @@ class ArticleAdminForm(forms.ModelForm):
             reverting = hasattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME)
             self.fields["revision"].initial = self._current_revision() if reverting else self.instance.revision
 
-    def _current_revision(self, *, lock=False):
-        rows = Article.objects.filter(pk=self.instance.pk)
-        if lock and connection.in_atomic_block and connection.features.has_select_for_update:
+    def _current_revision(self):
+        return Article.objects.filter(pk=self.instance.pk).values_list("revision", flat=True).first()
+
+    def _stored_article(self) -> Article | None:
+        """Return the article as the database holds it (locked until the save), or None for a new one.
+
+        On a history revert `self.instance` is the old version being restored, not the stored row, so every rule
+        about what a save changes is checked against this.
+        """
+        if self.instance.pk is None:
+            return None
+        rows = Article.objects.filter(pk=self.instance.pk).only("revision", "status", "published_at")
+        if connection.in_atomic_block and connection.features.has_select_for_update:
             rows = rows.select_for_update()
-        return rows.values_list("revision", flat=True).first()
+        return rows.first()
 
     def clean(self):
         cleaned = super().clean()
+        stored = self._stored_article()
         if self.instance.pk:
-            self._refuse_stale_revision(cleaned.get("revision"))
-        self._check_publishing(cleaned)
+            self._refuse_stale_revision(cleaned.get("revision"), stored)
+        self._check_publishing(cleaned, stored)
         self._check_identity(cleaned)
         return cleaned
 
@@ -79,8 +91,8 @@ class ArticleAdminForm(forms.ModelForm):
         if external_id and others.filter(source=source, external_id=external_id).exists():
             self.add_error("external_id", "Another article from this source already has this identity (URL or GUID).")
 
-    def _refuse_stale_revision(self, mine):
-        theirs = self._current_revision(lock=True)
+    def _refuse_stale_revision(self, mine, stored):
+        theirs = stored.revision if stored is not None else None
         if theirs is None or mine == theirs:
             return
         latest = self.instance.history.filter(revision=theirs).select_related("history_user").first()
@@ -97,14 +109,18 @@ class ArticleAdminForm(forms.ModelForm):
         self.data[self.add_prefix("revision")] = theirs
         raise ValidationError(message, code="edit_conflict")
 
-    def _check_publishing(self, cleaned):
+    def _check_publishing(self, cleaned, stored):
         status, published_at = cleaned.get("status"), cleaned.get("published_at")
-        was_published = self.instance.pk is not None and self.instance.status == Article.Status.PUBLISHED
-        touches_publication = (status == Article.Status.PUBLISHED) != was_published or (
-            was_published and "published_at" in self.changed_data
-        )
-        if touches_publication and self.user is not None and not self.user.has_perm(PUBLISH_PERMISSION):
-            raise ValidationError(PUBLISH_MESSAGE, code="publish_permission")
+        if status is None:
+            return  # the status field has its own error
+        try:
+            require_publication_right(self.user, stored, status=status, published_at=published_at)
+        except PermissionDenied as refusal:
+            raise ValidationError(PUBLISH_MESSAGE.format(refusal=refusal), code="publish_permission") from None
+        stored_at = stored.published_at if stored is not None else None
+        if published_at is not None and stored_at is not None and published_at == stored_at.replace(microsecond=0):
+            # The form shows whole seconds: an untouched time keeps the stored one exactly.
+            cleaned["published_at"] = published_at = stored_at
         if status == Article.Status.PUBLISHED and published_at is None:
             cleaned["published_at"] = timezone.now()
 

@@ -2,7 +2,7 @@
 
 Each feed lists the newest published articles (publication time come) with their summary, bylines and categories,
 loaded in a constant number of queries. An item links to the article's API resource, the one public address an
-article has.
+article has. Feeds are throttled at the API's rates (`throttle_feed`).
 """
 
 from django.contrib.syndication.views import Feed
@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from articles.api.throttling import throttle_feed
 from articles.models import Article, Author, Byline, Source, Topic
 
 FEED_LENGTH = 50
@@ -72,7 +73,8 @@ class ArticleFeed(Feed):
 
 class SourceFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Source, slug=slug)
+        # A source named only on unpublished articles is a 404, like one that does not exist.
+        return get_object_or_404(Source.objects.visible_to(request.user), slug=slug)
 
     def title(self, obj):
         return f"newsroom: {obj.name}"
@@ -88,7 +90,7 @@ class SourceFeed(ArticleFeed):
 
 
 class TopicFeed(ArticleFeed):
-    """A topic's articles, its subtopics' included."""
+    """A topic's articles, its subtopics' included; topics are the public taxonomy, so every topic has a feed."""
 
     def get_object(self, request, slug):
         return get_object_or_404(Topic, slug=slug)
@@ -109,7 +111,7 @@ class TopicFeed(ArticleFeed):
 
 class AuthorFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(Author.objects.visible_to(request.user), slug=slug)
 
     def title(self, obj):
         return f"newsroom: {obj.name}"
@@ -134,12 +136,12 @@ def atom(feed_class):
 
 
 urlpatterns = [
-    path("", ArticleFeed(), name="feed-latest"),
-    path("atom/", atom(ArticleFeed)(), name="feed-latest-atom"),
-    path("sources/<slug:slug>/", SourceFeed(), name="feed-source"),
-    path("sources/<slug:slug>/atom/", atom(SourceFeed)(), name="feed-source-atom"),
-    path("topics/<slug:slug>/", TopicFeed(), name="feed-topic"),
-    path("topics/<slug:slug>/atom/", atom(TopicFeed)(), name="feed-topic-atom"),
-    path("authors/<slug:slug>/", AuthorFeed(), name="feed-author"),
-    path("authors/<slug:slug>/atom/", atom(AuthorFeed)(), name="feed-author-atom"),
+    path("", throttle_feed(ArticleFeed()), name="feed-latest"),
+    path("atom/", throttle_feed(atom(ArticleFeed)()), name="feed-latest-atom"),
+    path("sources/<slug:slug>/", throttle_feed(SourceFeed()), name="feed-source"),
+    path("sources/<slug:slug>/atom/", throttle_feed(atom(SourceFeed)()), name="feed-source-atom"),
+    path("topics/<slug:slug>/", throttle_feed(TopicFeed()), name="feed-topic"),
+    path("topics/<slug:slug>/atom/", throttle_feed(atom(TopicFeed)()), name="feed-topic-atom"),
+    path("authors/<slug:slug>/", throttle_feed(AuthorFeed()), name="feed-author"),
+    path("authors/<slug:slug>/atom/", throttle_feed(atom(AuthorFeed)()), name="feed-author-atom"),
 ]

@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
+from taggit.models import Tag, TaggedItem
 
 from articles.text import (
     collapse_spaces,
@@ -19,6 +20,13 @@ from articles.text import (
 )
 
 WORDS_PER_MINUTE = 230
+VIEW_UNPUBLISHED_PERMISSION = "articles.view_article"
+
+
+def sees_unpublished(user) -> bool:
+    """Return whether `user` may see drafts, pieces in review, archived and scheduled articles, and what only they
+    mention (authors, sources, tags). Everyone else, anonymous readers first, sees what is published."""
+    return bool(user and user.is_authenticated and user.has_perm(VIEW_UNPUBLISHED_PERMISSION))
 
 
 class TimestampedModel(models.Model):
@@ -36,6 +44,15 @@ class SourceQuerySet(models.QuerySet):
     def named(self, name: str):
         """Return the source called `name`, whatever its case or spacing (the unique constraint's rule)."""
         return self.filter(name__iexact=collapse_spaces(name))
+
+    def visible_to(self, user):
+        """Return the sources `user` may know of: every one for the desk, else those of a published article.
+
+        A source named only on drafts is, to such a reader, the same as one that does not exist.
+        """
+        if sees_unpublished(user):
+            return self
+        return self.filter(Exists(Article.objects.published().filter(source=OuterRef("pk"))))
 
 
 class Source(TimestampedModel):
@@ -79,6 +96,14 @@ class AuthorQuerySet(models.QuerySet):
 
     def named(self, name: str):
         return self.filter(name_key=name_key(name))
+
+    def visible_to(self, user):
+        """Return the authors `user` may know of: every one for the desk, else those credited on a published
+        article (see `SourceQuerySet.visible_to`)."""
+        if sees_unpublished(user):
+            return self
+        published = Article.objects.published().values("pk")
+        return self.filter(Exists(Byline.objects.filter(author=OuterRef("pk"), article__in=published)))
 
 
 class Author(TimestampedModel):
@@ -181,6 +206,10 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, *, at=None):
         """Return articles a reader may see: published, with a publication time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
+
+    def visible_to(self, user):
+        """Return the articles `user` may see: all of them for the desk (`sees_unpublished`), else the published."""
+        return self if sees_unpublished(user) else self.published()
 
     def for_listing(self):
         """Return articles with what a list shows (source, ordered authors) loaded in a constant number of queries."""
@@ -330,6 +359,21 @@ class Article(TimestampedModel):
     @property
     def edited_since_import(self) -> bool:
         return self.imported_revision is not None and self.revision > self.imported_revision
+
+
+def tags_visible_to(user, tags=None):
+    """Return the tags (of `tags`, default all) `user` may know of: every one for the desk, else those of a
+    published article. taggit's Tag has no queryset of ours, hence a function (see `SourceQuerySet.visible_to`)."""
+    tags = Tag.objects.all() if tags is None else tags
+    if sees_unpublished(user):
+        return tags
+    tagged = TaggedItem.objects.filter(
+        tag=OuterRef("pk"),
+        content_type__app_label=Article._meta.app_label,
+        content_type__model=Article._meta.model_name,
+        object_id__in=Article.objects.published().values("pk"),
+    )
+    return tags.filter(Exists(tagged))
 
 
 class Byline(models.Model):

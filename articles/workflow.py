@@ -1,7 +1,9 @@
 """Editorial workflow: the status changes and merges that the admin, the API and scripts all perform.
 
 Each function checks the user's permission itself, so no caller can skip it, and saves article by article so that
-every change gets a history entry (who, when) and a new revision; bulk `update()` would bypass both.
+every change gets a history entry (who, when) and a new revision; bulk `update()` would bypass both. Which changes
+of status and publication time need the publish permission is decided once, in `require_publication_right`, for
+these functions and for every other path that writes an article (the admin's form and history revert, the API).
 """
 
 from collections.abc import Iterable
@@ -21,17 +23,56 @@ def _require(user, permission: str, action: str) -> None:
         raise PermissionDenied(f"You do not have permission to {action}.")
 
 
+def publication_change(stored: Article | None, *, status: str, published_at) -> str | None:
+    """Return what moving `stored` (the article as the database holds it; None for a new one) to `status` and
+    `published_at` does to its publication, as the words of a refusal ("publish articles"), or None when nothing.
+
+    Moving into or out of published touches publication (publishing; unpublishing, archiving or sending a published
+    article back to review; restoring an old version in either direction), and so does moving the publication time
+    of a published or scheduled article. Times are compared to the second, the precision the admin's form shows.
+    """
+    was_published = stored is not None and stored.status == Article.Status.PUBLISHED
+    will_be_published = status == Article.Status.PUBLISHED
+    if will_be_published and not was_published:
+        return "publish articles"
+    if was_published and not will_be_published:
+        return "archive published articles" if status == Article.Status.ARCHIVED else "unpublish articles"
+    if was_published and _to_the_second(published_at) != _to_the_second(stored.published_at):
+        return "reschedule published articles"
+    return None
+
+
+def require_publication_right(user, stored: Article | None, *, status: str, published_at) -> None:
+    """Refuse (PermissionDenied) a change of status or publication time that needs publish rights `user` lacks.
+
+    The one statement of that rule: the admin's form and history revert, the API's writes and every workflow
+    function below call it. `user` None is a trusted caller (a script, the import command).
+    """
+    action = publication_change(stored, status=status, published_at=published_at)
+    if action is not None:
+        _require(user, PUBLISH_PERMISSION, action)
+
+
+def _to_the_second(moment):
+    return moment.replace(microsecond=0) if moment is not None else None
+
+
 def _set_status(articles: Iterable[Article], status: str, *, user, extra=None) -> int:
+    planned = []
+    for article in articles:
+        if article.status == status and not extra:
+            continue
+        values = {name: value(article) if callable(value) else value for name, value in (extra or {}).items()}
+        require_publication_right(
+            user, article, status=status, published_at=values.get("published_at", article.published_at)
+        )
+        planned.append((article, values))
     changed = 0
     with transaction.atomic():
-        for article in articles:
-            if article.status == status and not extra:
-                continue
+        for article, values in planned:
             article.status = status
             fields = ["status"]
-            for name, value in (extra or {}).items():
-                if callable(value):
-                    value = value(article)
+            for name, value in values.items():
                 setattr(article, name, value)
                 fields.append(name)
             if user is not None:
@@ -67,9 +108,6 @@ def send_to_review(articles: Iterable[Article], *, user=None) -> int:
 
 def archive(articles: Iterable[Article], *, user=None) -> int:
     """Archive articles; archiving a published article takes it off the public site, so it needs publish rights."""
-    articles = list(articles)
-    if any(a.status == Article.Status.PUBLISHED for a in articles):
-        _require(user, PUBLISH_PERMISSION, "archive published articles")
     _require(user, CHANGE_PERMISSION, "change articles")
     return _set_status(articles, Article.Status.ARCHIVED, user=user)
 
@@ -85,8 +123,6 @@ def mark_duplicate(articles: Iterable[Article], *, original: Article, user=None)
             raise ValidationError(f"“{original}” is itself a duplicate of one of these articles; pick the original.")
         seen.add(ancestor.pk)
         ancestor = ancestor.duplicate_of
-    if any(a.status == Article.Status.PUBLISHED for a in articles):
-        _require(user, PUBLISH_PERMISSION, "archive published articles")
     return _set_status(articles, Article.Status.ARCHIVED, user=user, extra={"duplicate_of": original})
 
 

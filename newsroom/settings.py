@@ -5,6 +5,7 @@ safe for local development only (DEBUG on, a throwaway secret key, SQLite). See 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "taggit",
     "simple_history",
+    "axes",
     "articles",
 ]
 
@@ -63,6 +65,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the locked-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out client before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -178,9 +188,20 @@ TAGGIT_CASE_INSENSITIVE = True
 
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
+# Sign-in lockout (django-axes, articles/login_lockout.py): after AXES_FAILURE_LIMIT failures within the cool-off
+# time, from one address or for one account (counted separately), sign-in is refused until the cool-off has passed
+# since the latest failure; a success forgets the account's failures. `manage.py axes_reset` unlocks everyone.
+AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("NEWSROOM_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "articles.login_lockout.LoginAttemptsHandler"
+AXES_CLIENT_IP_CALLABLE = "articles.login_lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "articles.login_lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+
 # REST API (articles/api). Rates are requests per second/minute/hour/day from the environment; the counters live in
 # the default cache, so production needs the shared Redis cache (REDIS_URL) for the limits to hold across workers.
-# NUM_PROXIES: how many trusted proxies append to X-Forwarded-For; 0 means the client address is REMOTE_ADDR alone.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -203,6 +224,8 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("NEWSROOM_API_ANON_RATE", "120/minute"),
         "user": os.environ.get("NEWSROOM_API_USER_RATE", "1200/minute"),
     },
+    # How many trusted proxies append to X-Forwarded-For; 0: the client address is REMOTE_ADDR alone (a client's own
+    # X-Forwarded-For is ignored). The API's and the feeds' throttles and the sign-in lockout all read it from here.
     "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
     "EXCEPTION_HANDLER": "articles.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, Author
@@ -94,3 +95,48 @@ def test_a_reporter_may_not_mark_a_published_article_as_a_duplicate(make_article
     live.refresh_from_db()
     assert live.status == Article.Status.PUBLISHED and live.duplicate_of is None
     assert workflow.mark_duplicate([make_article("Draft copy")], original=original, user=reporter) == 1
+
+
+NOW = timezone.now()
+LATER = NOW + timezone.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("stored", "status", "published_at", "refusal"),
+    [
+        (None, "draft", None, None),
+        (None, "published", NOW, "publish articles"),
+        (("draft", None), "review", None, None),
+        (("draft", None), "draft", LATER, None),  # a draft's planned time is no publication yet
+        (("draft", None), "published", NOW, "publish articles"),
+        (("archived", None), "published", NOW, "publish articles"),
+        (("published", NOW), "published", NOW, None),
+        (("published", NOW), "published", NOW.replace(microsecond=0), None),  # the form's precision
+        (("published", NOW), "published", LATER, "reschedule published articles"),
+        (("published", LATER), "published", NOW, "reschedule published articles"),  # a scheduled one
+        (("published", NOW), "published", None, "reschedule published articles"),
+        (("published", NOW), "draft", NOW, "unpublish articles"),
+        (("published", NOW), "review", NOW, "unpublish articles"),
+        (("published", NOW), "archived", NOW, "archive published articles"),
+    ],
+)
+def test_which_changes_touch_publication(stored, status, published_at, refusal):
+    article = Article(status=stored[0], published_at=stored[1]) if stored else None
+    assert workflow.publication_change(article, status=status, published_at=published_at) == refusal
+
+
+def test_the_publication_rule_refuses_a_reporter_and_lets_an_editor_and_a_script_through(reporter, editor):
+    live = Article(status="published", published_at=NOW)
+    with pytest.raises(PermissionDenied, match=r"permission to archive published articles\."):
+        workflow.require_publication_right(reporter, live, status="archived", published_at=NOW)
+    workflow.require_publication_right(editor, live, status="archived", published_at=NOW)
+    workflow.require_publication_right(None, live, status="archived", published_at=NOW)
+    workflow.require_publication_right(reporter, live, status="published", published_at=NOW)
+
+
+def test_a_refused_selection_changes_none_of_its_articles(make_article, reporter):
+    draft, live = make_article("Draft"), make_article("Live", status=Article.Status.PUBLISHED)
+    with pytest.raises(PermissionDenied):
+        workflow.archive([draft, live], user=reporter)
+    assert Article.objects.get(pk=draft.pk).status == Article.Status.DRAFT
+    assert Article.objects.get(pk=draft.pk).revision == 1

@@ -12,13 +12,14 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django_filters.fields import IsoDateTimeField, ModelMultipleChoiceField
+from django_filters.filters import QuerySetRequestMixin
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from taggit.models import Tag, TaggedItem
 
 from articles.api.pagination import relevance_search
-from articles.models import Article, Author, Byline, ImportRecord, Source, Topic
+from articles.models import Article, Author, Byline, ImportRecord, Source, Topic, tags_visible_to
 from articles.search import matching
 
 MAX_ID = 2**63 - 1
@@ -70,7 +71,9 @@ class FilterSet(filters.FilterSet):
     """A filter set whose form class is built once per filter set class, not on every request.
 
     django-filter builds it from the filter set's filters, which are the same declared filters for every request
-    here; every form instance still gets its own copy of the fields, as with any Django form.
+    here; every form instance still gets its own copy of the fields, as with any Django form. A choice whose rows
+    depend on the reader (`queryset=` a callable of the request) is given its queryset on each form, since the
+    shared class holds the rows of whichever request built it.
     """
 
     def get_form_class(self):
@@ -79,6 +82,32 @@ class FilterSet(filters.FilterSet):
             form_class = super().get_form_class()
             type(self)._form_class = form_class
         return form_class
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, declared in self.filters.items():
+                if isinstance(declared, QuerySetRequestMixin) and callable(declared.queryset):
+                    form.fields[name].queryset = declared.get_queryset(self.request)
+        return self._form
+
+
+def reader(request):
+    return getattr(request, "user", None)
+
+
+def visible_sources(request):
+    """The sources a filter may name: those the reader may know of (an unpublished one is as unknown as none)."""
+    return Source.objects.visible_to(reader(request))
+
+
+def visible_authors(request):
+    return Author.objects.visible_to(reader(request))
+
+
+def visible_tags(request):
+    return tags_visible_to(reader(request))
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -102,12 +131,12 @@ class ArticleFilter(FilterSet):
         field_name="source__slug",
         distinct=False,
         to_field_name="slug",
-        queryset=Source.objects.all(),
+        queryset=visible_sources,
         help_text="Source slug (repeatable).",
     )
     author = SlugsFilter(
         to_field_name="slug",
-        queryset=Author.objects.all(),
+        queryset=visible_authors,
         method="filter_author",
         help_text="Author slug, in any byline position (repeatable: any of them).",
     )
@@ -119,7 +148,7 @@ class ArticleFilter(FilterSet):
     )
     tag = SlugsFilter(
         to_field_name="slug",
-        queryset=Tag.objects.all(),
+        queryset=visible_tags,
         method="filter_tag",
         help_text="Tag slug (repeatable); see `tag_match`.",
     )

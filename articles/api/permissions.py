@@ -2,10 +2,13 @@
 
 Model permissions (granted through the "Editor" and "Reporter" groups) decide every write. They do not guard reads
 (a GET passes `DjangoModelPermissions` whatever the user), so what a reader may see is decided by the views'
-querysets through `sees_unpublished`; publishing is checked by `articles.workflow` itself.
+querysets through the models' `visible_to` (`articles.models.sees_unpublished`); publishing is checked by
+`articles.workflow` itself.
 """
 
 from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions, DjangoModelPermissionsOrAnonReadOnly
+
+from articles.models import sees_unpublished
 
 
 class ModelPermissionsOrAnonReadOnly(DjangoModelPermissionsOrAnonReadOnly):
@@ -22,9 +25,7 @@ class ModelPermissionsOrAnonReadOnly(DjangoModelPermissionsOrAnonReadOnly):
         return super().has_permission(request, view)
 
 
-def sees_unpublished(user) -> bool:
-    """Return whether `user` may see drafts, pieces in review, archived and scheduled articles."""
-    return bool(user and user.is_authenticated and user.has_perm("articles.view_article"))
+__all__ = ["ImportPermission", "ModelPermissionsOrAnonReadOnly", "audience", "sees_unpublished"]
 
 
 def audience(user) -> str:

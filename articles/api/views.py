@@ -32,7 +32,7 @@ from articles.api.filters import (
 )
 from articles.api.pagination import ArticlePagination, PageNumberPagination
 from articles.api.parsers import LimitedJSONParser, PlainTextParser
-from articles.api.permissions import ImportPermission, ModelPermissionsOrAnonReadOnly, audience, sees_unpublished
+from articles.api.permissions import ImportPermission, ModelPermissionsOrAnonReadOnly, audience
 from articles.api.relations import attach_relations
 from articles.api.serializers import (
     ArticleDetailSerializer,
@@ -47,7 +47,7 @@ from articles.api.serializers import (
     TopicSerializer,
     requested_fields,
 )
-from articles.models import Article, Author, Byline, ImportRecord, Source, Topic
+from articles.models import Article, Author, Byline, ImportRecord, Source, Topic, tags_visible_to
 from articles.search import attach_rank_and_snippet
 
 ARTICLE_KEY = OpenApiParameter(
@@ -62,10 +62,6 @@ SLUG_SOURCE = OpenApiParameter(
 FIELDS = OpenApiParameter(
     "fields", OpenApiTypes.STR, description="Comma-separated field names to return, e.g. `id,title,published_at`."
 )
-
-
-def visible_articles(user):
-    return Article.objects.all() if sees_unpublished(user) else Article.objects.published()
 
 
 def count_of(related, key: str):
@@ -113,7 +109,7 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
             bound = ArticlePagination.seek_bound(self.request)
             if bound is not None:
                 queryset = queryset.filter(bound)
-        return queryset if sees_unpublished(self.request.user) else queryset.published()
+        return queryset.visible_to(self.request.user)
 
     def get_serializer_class(self):
         return ArticleListSerializer if self.action == "list" else ArticleDetailSerializer
@@ -221,21 +217,22 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
 
 
 class CountedViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
-    """A resource listed with its number of visible articles; anonymous readers see only those with some."""
+    """A resource listed with its number of visible articles; what a reader may know of is the model's rule
+    (`visible_to`), so a row only on unpublished articles is a 404 to the public, like one that does not exist."""
 
     pagination_class = PageNumberPagination
     permission_classes = [ModelPermissionsOrAnonReadOnly]
-    hide_when_empty = True
 
     def article_count(self, visible):
         raise NotImplementedError
 
+    def visible_rows(self, queryset, user):
+        raise NotImplementedError
+
     def get_queryset(self):
-        visible = visible_articles(self.request.user)
-        queryset = super().get_queryset().annotate(article_count=self.article_count(visible))
-        if self.hide_when_empty and not sees_unpublished(self.request.user):
-            queryset = queryset.filter(article_count__gt=0)
-        return queryset
+        visible = Article.objects.visible_to(self.request.user)
+        queryset = self.visible_rows(super().get_queryset(), self.request.user)
+        return queryset.annotate(article_count=self.article_count(visible))
 
 
 class AuthorViewSet(CountedViewSet):
@@ -246,6 +243,9 @@ class AuthorViewSet(CountedViewSet):
     def article_count(self, visible):
         return count_of(Byline.objects.filter(author=OuterRef("pk"), article__in=visible.values("pk")), "author")
 
+    def visible_rows(self, queryset, user):
+        return queryset.visible_to(user)
+
 
 class SourceViewSet(CountedViewSet):
     queryset = Source.objects.all()
@@ -255,6 +255,9 @@ class SourceViewSet(CountedViewSet):
     def article_count(self, visible):
         return count_of(visible.filter(source=OuterRef("pk")), "source")
 
+    def visible_rows(self, queryset, user):
+        return queryset.visible_to(user)
+
 
 class TopicViewSet(CountedViewSet):
     """Topics form the public taxonomy, so the whole tree is shown; counts are of directly assigned articles."""
@@ -262,11 +265,13 @@ class TopicViewSet(CountedViewSet):
     queryset = Topic.objects.prefetch_related(Prefetch("children", queryset=Topic.objects.only("id", "parent_id")))
     serializer_class = TopicSerializer
     filterset_class = TopicFilter
-    hide_when_empty = False
 
     def article_count(self, visible):
         through = Article.topics.through.objects
         return count_of(through.filter(topic=OuterRef("pk"), article__in=visible.values("pk")), "topic")
+
+    def visible_rows(self, queryset, user):
+        return queryset
 
 
 class TagViewSet(CountedViewSet):
@@ -277,6 +282,9 @@ class TagViewSet(CountedViewSet):
     def article_count(self, visible):
         tagged = TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Article))
         return count_of(tagged.filter(tag=OuterRef("pk"), object_id__in=visible.values("pk")), "tag")
+
+    def visible_rows(self, queryset, user):
+        return tags_visible_to(user, queryset)
 
 
 @extend_schema_view(

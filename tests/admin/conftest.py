@@ -78,6 +78,32 @@ def form_data(article: Article, **changes) -> dict:
     return data
 
 
+def revert_url(article, version) -> str:
+    return f"/admin/articles/article/{article.pk}/history/{version.history_id}/"
+
+
+def revert(client, article, version):
+    """Open the history page of `version` and press Save, as a person would: the form as it is shown."""
+    page = client.get(revert_url(article, version))
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    shown = version.instance
+    local = timezone.localtime(shown.published_at) if shown.published_at else None
+    data = form_data(
+        article,
+        title=shown.title,
+        body=shown.body,
+        summary=shown.summary,
+        status=shown.status,
+        published_at_0=local.strftime("%Y-%m-%d") if local else "",
+        published_at_1=local.strftime("%H:%M:%S") if local else "",
+        revision=form["revision"].value(),
+    )
+    for key in [key for key in data if key.startswith("bylines-")]:
+        del data[key]  # the history form has no inlines
+    return client.post(revert_url(article, version), data, follow=True)
+
+
 @pytest.fixture
 def seed_article(superuser):
     """Import the seed piece through the pipeline and return its article."""
