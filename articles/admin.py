@@ -246,8 +246,8 @@ class TopicAdmin(CountedAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "channel", "initiated_by", "started_at", "finished_at", "counts"]
-    list_filter = ["channel"]
+    list_display = ["__str__", "channel", "status", "initiated_by", "started_at", "finished_at", "counts"]
+    list_filter = ["status", "channel"]
     list_select_related = ["initiated_by"]
     date_hierarchy = "started_at"
     show_full_result_count = False

@@ -10,6 +10,7 @@ imported without configuring Django, as the accuracy benchmark does.
 from importlib import import_module
 
 _EXPORTS = {
+    "ImportInterrupted": "articles.ingest.importer",
     "ImportOptions": "articles.ingest.importer",
     "ImportReport": "articles.ingest.importer",
     "import_bytes": "articles.ingest.importer",
