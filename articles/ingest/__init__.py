@@ -19,6 +19,7 @@ _EXPORTS = {
     "import_pieces": "articles.ingest.importer",
     "PieceResult": "articles.ingest.load",
     "MissingPathError": "articles.ingest.reading",
+    "PieceFile": "articles.ingest.reading",
     "RawPiece": "articles.ingest.reading",
 }
 
