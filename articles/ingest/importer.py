@@ -167,9 +167,12 @@ def import_paths(
     return import_pieces(pieces, options, on_result=on_result, keep_results=keep_results)
 
 
-def import_files(files: Iterable[tuple[str, bytes]], options: ImportOptions) -> ImportReport:
-    """Import uploaded or in-memory files given as (name, bytes) pairs; the report keeps every result."""
-    pieces = (RawPiece(origin=name, data=data, size=len(data)) for name, data in files)
+def import_files(files: Iterable[tuple[str, bytes] | PieceInput], options: ImportOptions) -> ImportReport:
+    """Import uploaded or in-memory files, given as (name, bytes) pairs or as pieces (a `PieceFile` is read when
+    it is staged, so uploads on disk are read one at a time); the report keeps every result."""
+    pieces = (
+        RawPiece(origin=item[0], data=item[1], size=len(item[1])) if isinstance(item, tuple) else item for item in files
+    )
     return import_pieces(pieces, options, keep_results=True)
 
 
