@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyF
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Max, Min, Prefetch
+from django.http.multipartparser import MultiPartParserError
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -395,8 +396,9 @@ def import_view(model_admin, request):
     request.upload_handlers = [handler]
     try:
         request.POST, request.FILES  # noqa: B018 - read the body now, through the handler
-    except (RequestDataTooBig, TooManyFilesSent) as error:
-        return _import_page(model_admin, request, ImportForm(), error=_unreadable_upload(error), status=413)
+    except (RequestDataTooBig, TooManyFilesSent, MultiPartParserError) as error:
+        status = 400 if isinstance(error, MultiPartParserError) else 413
+        return _import_page(model_admin, request, ImportForm(), error=_unreadable_upload(error), status=status)
     return _checked_import(request, model_admin, handler.refused)
 
 
@@ -430,6 +432,8 @@ def _oversize_upload(request) -> str:
 
 
 def _unreadable_upload(error) -> str:
+    if isinstance(error, MultiPartParserError):
+        return f"The upload could not be read ({error}); nothing was imported."
     if isinstance(error, TooManyFilesSent):
         limit = django_settings.DATA_UPLOAD_MAX_NUMBER_FILES
         return f"The upload has more than {limit:,} files; nothing was imported. Upload fewer files at a time."

@@ -158,3 +158,36 @@ def test_the_upload_limit_is_checked_after_the_permission(client, settings):
     client.force_login(viewer)
     settings.NEWSROOM_UPLOAD_MAX_BYTES = 10
     assert client.post(IMPORT, {"text": piece_text(), "status": "draft"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "status", "message"),
+    [
+        (
+            {"files": [SimpleUploadedFile(f"{i}.txt", piece_text(f"Piece {i}").encode()) for i in range(3)]},
+            None,
+            413,
+            "The upload has more than 2 files; nothing was imported.",
+        ),
+        (
+            {"text": piece_text(paragraphs=["A long paragraph that goes on. " * 100])},
+            None,
+            413,
+            "The pasted text is over the limit of 1,000 bytes (DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE)",
+        ),
+        ("--x\r\nnot a form", "multipart/form-data", 400, "The upload could not be read ("),
+    ],
+    ids=["too-many-files", "pasted-text-too-long", "malformed"],
+)
+def test_an_upload_django_cannot_read_gets_a_clear_message(
+    login, editor, settings, data, content_type, status, message
+):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = login(editor)
+    if content_type:
+        response = client.post(IMPORT, data, content_type=content_type)
+    else:
+        response = client.post(IMPORT, {**data, "status": "draft"})
+    assert response.status_code == status and message in response.content.decode()
+    assert not ImportRecord.objects.exists()
