@@ -1,6 +1,7 @@
 """Forms of the editorial admin: the article form with its edit-conflict guard, and the forms of the desk's tools."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
+from articles.ingest.reading import PieceFile, PieceInput, RawPiece
 from articles.models import Article, Author, Byline
 from articles.workflow import require_publication_right
 
@@ -214,6 +216,12 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportForm(forms.Form):
+    """The import page's form: files (streamed to disk by the page's upload handler), pasted text, a status.
+
+    `refused_files` are the uploads stopped for their size, as (name, bytes received) pairs: each becomes a failed
+    piece with its reason, so that the page and the import log both say what became of it.
+    """
+
     files = MultipleFileField(required=False, label="Text files", help_text="One piece per .txt file.")
     text = forms.CharField(
         required=False,
@@ -226,16 +234,41 @@ class ImportForm(forms.Form):
         label="New articles start as",
     )
 
+    def __init__(self, *args, refused_files=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refused_files = list(refused_files)
+
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("files") and not (cleaned.get("text") or "").strip():
+        chosen = cleaned.get("files") or self.refused_files
+        if not chosen and not (cleaned.get("text") or "").strip():
             raise ValidationError("Choose at least one .txt file, or paste the text of a piece.")
         return cleaned
 
-    def pieces(self) -> list[tuple[str, bytes]]:
-        """Return (origin, bytes) for every uploaded file and the pasted text, in that order."""
-        found = [(f"admin upload: {upload.name}", upload.read()) for upload in self.cleaned_data["files"]]
+    def pieces(self) -> list[PieceInput]:
+        """Return a piece for every uploaded file, every file refused for its size and the pasted text, in that
+        order. An upload on disk is given as its temporary file, which the import reads when it stages the piece,
+        one file at a time."""
+        limit = settings.NEWSROOM_IMPORT_MAX_BYTES
+        found: list[PieceInput] = []
+        for upload in self.cleaned_data["files"]:
+            origin = f"admin upload: {upload.name}"
+            if hasattr(upload, "temporary_file_path"):
+                found.append(PieceFile(path=upload.temporary_file_path(), origin=origin))
+            else:  # a file in memory, from a caller other than the page
+                data = upload.read(limit + 1)
+                found.append(RawPiece(origin=origin, data=data, size=len(data)))
+        for name, received in self.refused_files:
+            found.append(RawPiece(origin=f"admin upload: {name}", size=received, error=upload_too_large(name, limit)))
         text = self.cleaned_data.get("text") or ""
         if text.strip():
-            found.append(("admin paste", text.encode("utf-8")))
+            data = text.encode("utf-8")
+            found.append(RawPiece(origin="admin paste", data=data, size=len(data)))
         return found
+
+
+def upload_too_large(name: str, limit: int) -> str:
+    return (
+        f"“{name}” is over the import limit of {limit:,} bytes for one file (NEWSROOM_IMPORT_MAX_BYTES): the upload "
+        "of it was stopped there and it was not imported."
+    )

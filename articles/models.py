@@ -396,7 +396,12 @@ class Byline(models.Model):
 
 
 class ImportBatch(models.Model):
-    """One run of the importer (a command invocation, an API call, an admin upload)."""
+    """One run of the importer (a command invocation, an API call, an admin upload).
+
+    A run is `running` until it ends `finished`, or `interrupted` (stopped by Ctrl-C or an error, or found dead by
+    a later import: its process gone from its host, or its heartbeat silent for long). The heartbeat and the counts
+    are brought up to date after every transaction the run stores.
+    """
 
     class Channel(models.TextChoices):
         COMMAND = "command", "Command"
@@ -404,9 +409,18 @@ class ImportBatch(models.Model):
         ADMIN = "admin", "Admin"
         PYTHON = "python", "Python"
 
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        INTERRUPTED = "interrupted", "Interrupted"
+
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.PYTHON)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField(default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="When the run last stored pieces.")
+    host = models.CharField(max_length=255, blank=True, help_text="The machine the run started on.")
+    pid = models.PositiveIntegerField(null=True, blank=True, help_text="The run's process id on that machine.")
     initiated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     options = models.JSONField(default=dict, blank=True)
     counts = models.JSONField(default=dict, blank=True)
@@ -414,6 +428,10 @@ class ImportBatch(models.Model):
     class Meta:
         ordering = ["-started_at"]
         verbose_name_plural = "import batches"
+        indexes = [
+            # Every import looks for running batches whose process died; finished ones are nearly all the rows.
+            models.Index(fields=["status"], condition=Q(status="running"), name="importbatch_running"),
+        ]
 
     def __str__(self):
         return f"Import {self.pk} ({self.channel}, {self.started_at:%Y-%m-%d %H:%M})"

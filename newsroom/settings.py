@@ -158,6 +158,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 200
 
 # The importer refuses files larger than this many bytes (a clear `failed` outcome, nothing stored but the reason).
 NEWSROOM_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# The admin's import page refuses a request larger than this before reading it (every file of one upload together).
+NEWSROOM_UPLOAD_MAX_BYTES = int(os.environ.get("NEWSROOM_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)))
 
 # Security: strict by default when DEBUG is off; each can be relaxed from the environment behind a TLS proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY", False) else None

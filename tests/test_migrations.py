@@ -77,3 +77,34 @@ def test_the_importers_identity_lookup_uses_both_unique_indexes():
     else:
         plan = postgresql_plan(queryset)
         assert "article_fingerprint_unique" in plan and "article_slug_unique_per_source" in plan, plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_left_unfinished_before_batch_status_are_marked_interrupted_with_their_counts():
+    from django.utils import timezone
+
+    from articles.models import ImportBatch
+
+    before = [("articles", "0007_lookup_indexes_only")]
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("articles")
+    migrate(before)
+    try:
+        old = MigrationExecutor(connection).loader.project_state(before).apps
+        Batch, Record = old.get_model("articles", "ImportBatch"), old.get_model("articles", "ImportRecord")
+        now = timezone.now()
+        finished = Batch.objects.create(finished_at=now, counts={"created": 1})
+        left = Batch.objects.create(started_at=now - timezone.timedelta(hours=2))
+        last_record = now - timezone.timedelta(hours=1)
+        minute = timezone.timedelta(minutes=1)
+        for outcome, at in [("created", last_record - minute), ("created", last_record), ("failed", last_record)]:
+            Record.objects.create(
+                batch=left, origin="a.txt", raw=b"", raw_sha256="0" * 64, outcome=outcome, created_at=at
+            )
+        empty = Batch.objects.create(started_at=now - timezone.timedelta(hours=3))
+    finally:
+        migrate(latest)
+    finished, left, empty = (ImportBatch.objects.get(pk=batch.pk) for batch in (finished, left, empty))
+    assert (finished.status, finished.counts) == ("finished", {"created": 1})
+    assert left.status == "interrupted" and left.finished_at == last_record
+    assert left.counts == {"created": 2, "updated": 0, "unchanged": 0, "duplicate": 0, "conflict": 0, "failed": 1}
+    assert empty.status == "interrupted" and empty.finished_at == empty.started_at and empty.counts["created"] == 0

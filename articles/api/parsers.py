@@ -5,7 +5,7 @@ read the stream directly, so without this check a JSON body of any size would be
 """
 
 from django.conf import settings
-from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
 
 from articles.api.exceptions import PayloadTooLarge
 
@@ -37,3 +37,12 @@ class PlainTextParser(BaseParser):
     def parse(self, stream, media_type=None, parser_context=None):
         refuse_oversize(parser_context)
         return stream.read() if stream is not None else b""
+
+
+class LimitedMultiPartParser(MultiPartParser):
+    """Multipart bodies, refused over the limit before they are read: their files would otherwise be streamed to
+    disk whatever their size, since Django's limit counts only the form's other fields."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        refuse_oversize(parser_context)
+        return super().parse(stream, media_type, parser_context)

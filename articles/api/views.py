@@ -15,7 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from taggit.models import Tag, TaggedItem
@@ -31,7 +31,7 @@ from articles.api.filters import (
     TopicFilter,
 )
 from articles.api.pagination import ArticlePagination, PageNumberPagination
-from articles.api.parsers import LimitedJSONParser, PlainTextParser
+from articles.api.parsers import LimitedJSONParser, LimitedMultiPartParser, PlainTextParser
 from articles.api.permissions import ImportPermission, ModelPermissionsOrAnonReadOnly, audience
 from articles.api.relations import attach_relations
 from articles.api.serializers import (
@@ -297,7 +297,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     filterset_class = ImportRecordFilter
     pagination_class = PageNumberPagination
     permission_classes = [ImportPermission]
-    parser_classes = [PlainTextParser, LimitedJSONParser, FormParser, MultiPartParser]
+    parser_classes = [PlainTextParser, LimitedJSONParser, FormParser, LimitedMultiPartParser]
 
     @extend_schema(
         summary="Import a piece",

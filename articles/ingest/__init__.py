@@ -10,6 +10,7 @@ imported without configuring Django, as the accuracy benchmark does.
 from importlib import import_module
 
 _EXPORTS = {
+    "ImportInterrupted": "articles.ingest.importer",
     "ImportOptions": "articles.ingest.importer",
     "ImportReport": "articles.ingest.importer",
     "import_bytes": "articles.ingest.importer",
@@ -18,6 +19,7 @@ _EXPORTS = {
     "import_pieces": "articles.ingest.importer",
     "PieceResult": "articles.ingest.load",
     "MissingPathError": "articles.ingest.reading",
+    "PieceFile": "articles.ingest.reading",
     "RawPiece": "articles.ingest.reading",
 }
 

@@ -5,10 +5,11 @@ in one transaction. Memory stays bounded by the batch size whatever the number o
 most the batch in flight, which a re-run then imports as if nothing had happened.
 """
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -16,8 +17,8 @@ from typing import Any
 
 from django.conf import settings as django_settings
 from django.db import connection
-from django.utils import timezone
 
+from articles.ingest import runs
 from articles.ingest.load import LoadSettings, PieceResult, load_batch
 from articles.ingest.reading import PieceInput, RawPiece, check_paths, iter_piece_inputs
 from articles.ingest.staging import stage_chunk, stage_in_parallel
@@ -25,6 +26,7 @@ from articles.models import Article, ImportBatch, ImportRecord
 
 OUTCOMES = list(ImportRecord.Outcome.values)
 IMPORT_CACHE_KIB = 32 * 1024
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -69,6 +71,7 @@ class ImportReport:
     counts: Counter = field(default_factory=Counter)
     results: list[PieceResult] = field(default_factory=list)
     seconds: float = 0.0
+    interrupted: bool = False
 
     @property
     def total(self) -> int:
@@ -82,6 +85,15 @@ class ImportReport:
         return {outcome: self.counts[outcome] for outcome in OUTCOMES}
 
 
+class ImportInterrupted(KeyboardInterrupt):
+    """The import was stopped by Ctrl-C (SIGINT); `report` says what had been stored, and its batch is marked
+    interrupted. A KeyboardInterrupt still, so that callers that do not look for it stop as they would."""
+
+    def __init__(self, report: ImportReport):
+        super().__init__(f"Import interrupted after {report.total} pieces.")
+        self.report = report
+
+
 def import_pieces(
     pieces: Iterable[PieceInput],
     options: ImportOptions,
@@ -89,31 +101,56 @@ def import_pieces(
     on_result: Callable[[PieceResult], None] | None = None,
     keep_results: bool = True,
 ) -> ImportReport:
-    """Import `pieces` (bytes in hand, or paths of files to read) batch by batch and return the report; `on_result`
-    sees each result as soon as it is known."""
+    """Import `pieces` (bytes in hand, or files to read) batch by batch and return the report; `on_result` sees
+    each result as soon as it is known.
+
+    Stopped by Ctrl-C, the import raises `ImportInterrupted` with the report of what was stored; stopped by an
+    error, it raises that error. Either way its batch is marked interrupted with the counts of its stored pieces.
+    """
     started = time.perf_counter()
+    user = _user_or_none(options.user)
     batch = None
     if not options.dry_run:
-        batch = ImportBatch.objects.create(channel=options.channel, initiated_by=_user_or_none(options.user),
-                                           options=options.describe())  # fmt: skip
+        batch = runs.start_batch(channel=options.channel, initiated_by=user, options=options.describe())
     report = ImportReport(batch_id=batch.pk if batch else None)
-    load_settings = LoadSettings(status=options.status, dry_run=options.dry_run, user=_user_or_none(options.user))
+    load_settings = LoadSettings(status=options.status, dry_run=options.dry_run, user=user)
     stage = partial(stage_chunk, clean=options.clean, max_bytes=options.byte_limit, source=options.source)
-    with _bulk_write_settings():
-        for staged in stage_in_parallel(_chunks(pieces, options.batch_size), stage, workers=options.workers):
-            for result in load_batch(staged, batch=batch, settings=load_settings):
-                report.counts[result.outcome] += 1
-                if keep_results:
-                    report.results.append(result)
-                if on_result is not None:
-                    on_result(result)
-            _forget_logged_queries()
+    staged_batches = stage_in_parallel(_chunks(pieces, options.batch_size), stage, workers=options.workers)
+    try:
+        # closing(): stopped early, the staging workers are shut down before the batch is marked.
+        with _bulk_write_settings(), closing(staged_batches):
+            for staged in staged_batches:
+                for result in load_batch(staged, batch=batch, settings=load_settings):
+                    report.counts[result.outcome] += 1
+                    if keep_results:
+                        report.results.append(result)
+                    if on_result is not None:
+                        on_result(result)
+                if batch is not None:
+                    runs.record_progress(batch, report.summary())
+                _forget_logged_queries()
+    except BaseException as error:
+        report.seconds = time.perf_counter() - started
+        report.interrupted = True
+        if batch is not None:
+            _mark_interrupted(batch, report)
+        if isinstance(error, KeyboardInterrupt) and not isinstance(error, ImportInterrupted):
+            raise ImportInterrupted(report) from error
+        raise
     report.seconds = time.perf_counter() - started
     if batch is not None:
-        batch.finished_at = timezone.now()
-        batch.counts = report.summary()
-        batch.save(update_fields=["finished_at", "counts"])
+        runs.finish_batch(batch, report.summary())
     return report
+
+
+def _mark_interrupted(batch: ImportBatch, report: ImportReport) -> None:
+    """Mark `batch` interrupted and make the report's counts what was stored (a transaction may have been committed
+    just before the stop, its results not yet counted). Failing that (the database is what failed), leave the batch
+    to the next import, which marks it once this process is gone."""
+    try:
+        report.counts = Counter(runs.interrupt_batch(batch))
+    except Exception:
+        logger.exception("Import batch %s could not be marked interrupted.", batch.pk)
 
 
 def import_paths(
@@ -130,9 +167,12 @@ def import_paths(
     return import_pieces(pieces, options, on_result=on_result, keep_results=keep_results)
 
 
-def import_files(files: Iterable[tuple[str, bytes]], options: ImportOptions) -> ImportReport:
-    """Import uploaded or in-memory files given as (name, bytes) pairs; the report keeps every result."""
-    pieces = (RawPiece(origin=name, data=data, size=len(data)) for name, data in files)
+def import_files(files: Iterable[tuple[str, bytes] | PieceInput], options: ImportOptions) -> ImportReport:
+    """Import uploaded or in-memory files, given as (name, bytes) pairs or as pieces (a `PieceFile` is read when
+    it is staged, so uploads on disk are read one at a time); the report keeps every result."""
+    pieces = (
+        RawPiece(origin=item[0], data=item[1], size=len(item[1])) if isinstance(item, tuple) else item for item in files
+    )
     return import_pieces(pieces, options, keep_results=True)
 
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from articles.ingest.bylines import AuthorName, looks_like_byline, parse_byline
+from articles.ingest.bylines import AuthorName, looks_like_byline, parse_byline, starts_like_byline, strip_by
 from articles.ingest.clean import Edit
 
 # A derived title keeps this many words of the first sentence.
@@ -132,7 +132,7 @@ def parse_piece(text: str) -> ParsedPiece:
 
     title, title_derived = _take_title(lines, footer_title, warnings)
 
-    byline, authors, published, outlet = _take_byline(lines)
+    byline, authors, published, outlet = _take_byline(lines, warnings)
     published_at = published_at or published
     if source_name is None and outlet:
         source_name = outlet
@@ -323,7 +323,9 @@ def _take_title(lines: list[str], footer_title: str | None, warnings: list[str])
     return None, False
 
 
-def _take_byline(lines: list[str]) -> tuple[str | None, list[AuthorName], datetime | None, str | None]:
+def _take_byline(
+    lines: list[str], warnings: list[str]
+) -> tuple[str | None, list[AuthorName], datetime | None, str | None]:
     byline, authors, published, outlet = None, [], None, None
     if lines:
         outlet_line = _OUTLET_DATE_RE.match(lines[0])
@@ -343,11 +345,17 @@ def _take_byline(lines: list[str]) -> tuple[str | None, list[AuthorName], dateti
             byline = inline["names"]
             authors = parse_byline(byline)
             lines[0] = lines[0][inline.end() :]
+        elif starts_like_byline(lines[0]):
+            shown = lines[0] if len(lines[0]) <= 100 else lines[0][:100] + "…"
+            warnings.append(
+                "The line under the title starts with “By” but could not be read as a byline; it was kept in the "
+                f"body and no author was taken from it: “{shown}”."
+            )
     return byline, authors, published, outlet
 
 
 def _byline_text(line: str) -> str:
-    return re.sub(r"^by[:\s]+", "", line.strip(), flags=re.IGNORECASE)
+    return strip_by(line)
 
 
 def _outlet_date(match: re.Match) -> datetime | None:
@@ -378,6 +386,8 @@ def _is_subheading(line: str) -> bool:
         return False
     if _NUMBERED_RE.match(line):
         return True
+    if line.startswith(("By ", "BY ")) and starts_like_byline(line):
+        return False  # a byline that could not be read (reported as such), not a heading
     return line[0].isupper() and not line[-1].isdigit() and any(char.isalpha() for char in line)
 
 

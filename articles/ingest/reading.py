@@ -1,16 +1,31 @@
 """Find the pieces to import and read their bytes, one at a time, so a batch of any size streams.
 
-Reading never raises for one bad file: an unreadable file becomes a `RawPiece` carrying its error, and the
-loader records it as `failed`. Only a path that does not exist at all is a mistake in the request itself.
+Reading never raises for one bad path and never waits on anything but a regular file: a file that cannot be read,
+a named pipe, socket or device, a folder that cannot be listed and a link to a folder (not followed) each become a
+`RawPiece` carrying its error, which the loader records as `failed`. Only a path that does not exist at all is a
+mistake in the request itself.
 """
 
-import fnmatch
 import os
+import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from fnmatch import translate
 
 STDIN = "-"
+# O_NONBLOCK: opening a named pipe waits for a writer, and a device may wait too; a regular file reads the same.
+# O_NOCTTY: a terminal named as a piece must not become this process's controlling terminal.
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+_GROWTH_CHUNK = 64 * 1024
+_FILE_KINDS = {
+    stat.S_IFDIR: "a directory",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
 
 
 @dataclass(frozen=True)
@@ -23,72 +38,207 @@ class RawPiece:
     size: int = 0
 
 
+@dataclass(frozen=True)
+class PieceFile:
+    """A file to read when the piece is staged, recorded under a name of the caller's choosing (an upload's own
+    name rather than the temporary file it was streamed to)."""
+
+    path: str
+    origin: str
+
+
 class MissingPathError(FileNotFoundError):
     """A path given to the importer does not exist."""
 
 
 def check_paths(paths: Iterable[str]) -> list[str]:
-    """Return `paths` unchanged, or raise `MissingPathError` naming every path that does not exist."""
+    """Return `paths` unchanged, or raise `MissingPathError` naming every path that does not exist.
+
+    A path that exists but cannot be looked at (a folder on the way is closed to this user, a file name with a
+    slash after it) is left for reading to report as a failed piece with the system's reason.
+    """
     paths = list(paths)
-    missing = [p for p in paths if p != STDIN and not os.path.lexists(p)]
+    missing = []
+    for path in paths:
+        if path == STDIN:
+            continue
+        try:
+            os.lstat(path)
+        except FileNotFoundError:
+            missing.append(display_path(path))
+        except OSError:
+            pass
     if missing:
         raise MissingPathError("No such file or directory: " + ", ".join(missing))
     return paths
 
 
-def iter_piece_paths(paths: Iterable[str], *, pattern: str = "*.txt") -> Iterator[str]:
-    """Yield each file to import: files as given, directories searched recursively for `pattern`, in name order."""
-    for path in paths:
-        if path == STDIN or not os.path.isdir(path):
-            yield path
-            continue
-        for directory, subdirectories, files in os.walk(path, onerror=None):
-            subdirectories.sort()
-            for name in sorted(files):
-                if fnmatch.fnmatch(name, pattern):
-                    yield os.path.join(directory, name)
-
-
-def read_piece(path: str, *, max_bytes: int) -> RawPiece:
-    """Return the bytes of `path` (or of standard input for "-"); never more than `max_bytes` + 1 are read."""
-    if path == STDIN:
-        data = sys.stdin.buffer.read(max_bytes + 1)
-        return RawPiece(origin="stdin", data=data, size=len(data))
+def display_path(path: str) -> str:
+    """Return `path` as text that can be stored and printed: bytes of a file name that are not UTF-8 (which Python
+    carries as lone surrogates) are shown as `\\xNN` escapes."""
     try:
-        # Plain open() and fstat(): pathlib's path handling and a second lookup of the path cost more than the read.
-        with open(path, "rb") as file:
-            size = os.fstat(file.fileno()).st_size
-            if size > max_bytes:
-                return RawPiece(origin=path, size=size, error=too_large(size, max_bytes))
-            # A byte more than the size, to see a file that grew since (or a special file with no size); the rest
-            # only then, up to the limit. Reading max_bytes at once would allocate that much for every piece.
-            data = file.read(size + 1)
-            if len(data) > size:
-                data += file.read(max_bytes + 1 - len(data))
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return path
+
+
+def iter_piece_inputs(paths: Iterable[str], *, pattern: str = "*.txt", max_bytes: int) -> Iterator["PieceInput"]:
+    """Yield every piece under `paths`: each file as its path, left for whoever stages it to read (a staging
+    worker, beside the process writing to the database); standard input as its bytes, read here once; and a
+    failed piece for each folder that could not be searched.
+
+    Directories are searched recursively for `pattern`: each folder's files in name order, then its subfolders in
+    name order.
+    """
+    matches = re.compile(translate(pattern)).match
+    for path in paths:
+        if path == STDIN:
+            yield read_piece(path, max_bytes=max_bytes)
+        elif os.path.isdir(path):
+            yield from _search_folder(path, matches)
+        else:
+            yield path
+
+
+def _search_folder(top: str, matches) -> Iterator["PieceInput"]:
+    """Yield the files under `top` whose names `matches`, and a failed piece for every folder that cannot be listed
+    and every link to a folder.
+
+    Links to folders are not followed: a link back up the tree would make the search endless, and one to a distant
+    tree would import pieces nobody meant to. Nothing is skipped in silence: each is reported, with how to import it.
+    """
+    pending = [top]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=_entry_name)
+        except OSError as error:
+            yield RawPiece(origin=display_path(folder), error=_unlistable(error))
+            continue
+        subfolders = []
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir()
+                is_link = is_folder and entry.is_symlink()
+            except OSError:
+                is_folder = is_link = False  # reading it will say what is wrong
+            if is_link:
+                yield RawPiece(origin=display_path(entry.path), error=_linked_folder(entry.path))
+            elif is_folder:
+                subfolders.append(entry.path)
+            elif matches(entry.name):
+                yield entry.path
+        pending.extend(reversed(subfolders))
+
+
+def _entry_name(entry: os.DirEntry) -> str:
+    return entry.name
+
+
+def _unlistable(error: OSError) -> str:
+    reason = "permission denied" if isinstance(error, PermissionError) else (error.strerror or str(error)).lower()
+    return f"The folder cannot be read ({reason}); none of the pieces in it were imported."
+
+
+def _linked_folder(path: str) -> str:
+    try:
+        target = f" to {display_path(os.readlink(path))}"
+    except OSError:
+        target = ""
+    return (
+        f"A symbolic link{target}: links to folders are not followed, so none of the pieces under it were imported. "
+        "Give the folder itself to import them."
+    )
+
+
+def read_piece(path: str, *, max_bytes: int, origin: str | None = None) -> RawPiece:
+    """Return the bytes of `path` (or of standard input for "-"); never more than `max_bytes` + 1 are read.
+
+    Only a regular file is read. The file is opened without waiting (a named pipe would wait for a writer) and its
+    type checked on the open descriptor, so a path swapped for a pipe or device after it was listed cannot make
+    the read wait either. `origin` names the piece in its record (the path itself by default).
+    """
+    if path == STDIN:
+        return _read_stdin(max_bytes)
+    origin = display_path(path) if origin is None else origin
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
     except PermissionError:
-        return RawPiece(origin=path, error="The file cannot be read: permission denied.")
-    except IsADirectoryError:
-        return RawPiece(origin=path, error="This is a directory, not a file.")
+        return RawPiece(origin=origin, error="The file cannot be read: permission denied.")
     except OSError as error:
-        return RawPiece(origin=path, error=f"The file cannot be read: {error.strerror or error}.")
-    return RawPiece(origin=path, data=data, size=len(data))
+        return RawPiece(origin=origin, error=_unopenable(path, error))
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            return RawPiece(origin=origin, error=_not_a_file(info.st_mode))
+        size = info.st_size
+        if size > max_bytes:
+            return RawPiece(origin=origin, size=size, error=too_large(size, max_bytes))
+        data = _read_at_most(descriptor, size, max_bytes)
+    except OSError as error:
+        return RawPiece(origin=origin, error=f"The file cannot be read: {error.strerror or error}.")
+    finally:
+        os.close(descriptor)
+    return RawPiece(origin=origin, data=data, size=len(data))
+
+
+def _read_at_most(descriptor: int, size: int, max_bytes: int) -> bytes:
+    """Read to the end of the file, but never more than `max_bytes` + 1 bytes.
+
+    The whole file is asked for at once, plus a byte, to see one that grew since it was measured; only then is the
+    rest read in small chunks up to the limit. Asking for `max_bytes` at once would allocate that much every piece.
+    """
+    data = os.read(descriptor, size + 1)
+    parts, total = [data], len(data)
+    while total <= max_bytes:
+        more = os.read(descriptor, min(max_bytes + 1 - total, _GROWTH_CHUNK))
+        if not more:
+            break
+        parts.append(more)
+        total += len(more)
+    return data if len(parts) == 1 else b"".join(parts)
+
+
+def _read_stdin(max_bytes: int) -> RawPiece:
+    if sys.stdin is None:
+        return RawPiece(origin="stdin", error="There is no standard input to read the piece from.")
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    return RawPiece(origin="stdin", data=data, size=len(data))
+
+
+def _unopenable(path: str, error: OSError) -> str:
+    if isinstance(error, IsADirectoryError):
+        return "This is a directory, not a file."
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = 0
+    if mode and not stat.S_ISREG(mode):
+        return _not_a_file(mode)  # a socket cannot be opened at all
+    return f"The file cannot be read: {error.strerror or error}."
+
+
+def _not_a_file(mode: int) -> str:
+    kind = _FILE_KINDS.get(stat.S_IFMT(mode), "something other than a file")
+    if kind == "a directory":
+        return "This is a directory, not a file."
+    return f"This is {kind}, not a regular file; only regular files are imported."
 
 
 def too_large(size: int, limit: int) -> str:
     return f"The file is {size:,} bytes, over the import limit of {limit:,} bytes (NEWSROOM_IMPORT_MAX_BYTES)."
 
 
-# A piece to import: its bytes already in hand, or the path of a file not read yet.
-PieceInput = RawPiece | str
-
-
-def iter_piece_inputs(paths: Iterable[str], *, pattern: str = "*.txt", max_bytes: int) -> Iterator[PieceInput]:
-    """Yield every piece under `paths`: each file as its path, left for whoever stages it to read (a staging
-    worker, beside the process writing to the database), and standard input as its bytes, read here once."""
-    for path in iter_piece_paths(paths, pattern=pattern):
-        yield read_piece(path, max_bytes=max_bytes) if path == STDIN else path
+# A piece to import: its bytes already in hand, or a file not read yet (its path, or a path under another name).
+PieceInput = RawPiece | PieceFile | str
 
 
 def as_raw_piece(item: PieceInput, *, max_bytes: int) -> RawPiece:
     """Return `item`'s bytes as a `RawPiece`, reading the file when `item` is a path."""
-    return read_piece(item, max_bytes=max_bytes) if isinstance(item, str) else item
+    if isinstance(item, str):
+        return read_piece(item, max_bytes=max_bytes)
+    if isinstance(item, PieceFile):
+        return read_piece(item.path, max_bytes=max_bytes, origin=item.origin)
+    return item

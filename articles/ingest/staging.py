@@ -7,6 +7,7 @@ the main process writes the previous batch to the database.
 import hashlib
 import multiprocessing
 import os
+import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -124,14 +125,31 @@ def stage_in_parallel(
         # be ready: a thread hands them the next chunks while this process stages the first one, so that the
         # caller can write it meanwhile.
         ahead = [second, *islice(iterator, workers)]
-        started = starter.submit(lambda: deque(pool.submit(stage, chunk) for chunk in ahead))
-        yield stage(first)
-        pending = started.result()
-        for chunk in iterator:
-            yield pending.popleft().result()
-            pending.append(pool.submit(stage, chunk))
-        while pending:
-            yield pending.popleft().result()
+        started = starter.submit(_start_workers, pool, stage, ahead)
+        try:
+            yield stage(first)
+            pending = started.result()
+            for chunk in iterator:
+                yield pending.popleft().result()
+                pending.append(pool.submit(stage, chunk))
+            while pending:
+                yield pending.popleft().result()
+        except BaseException:
+            # Stopped (Ctrl-C, an error, the caller closing this generator): drop the chunks not started yet
+            # rather than stage them for nothing; the workers finish the chunk in hand and exit.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _start_workers(pool, stage, chunks) -> deque:
+    """Submit the first chunks to the pool, which starts the forkserver and the workers from this thread.
+
+    Ctrl-C in a terminal sends SIGINT to every process of the import; the main process stops the workers itself.
+    Blocking SIGINT in this thread keeps it blocked in the forkserver started from here and in every worker it
+    forks, so none of them prints a traceback of its own, even while starting up.
+    """
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    return deque(pool.submit(stage, chunk) for chunk in chunks)
 
 
 def _exit_with_parent() -> None:
@@ -141,6 +159,7 @@ def _exit_with_parent() -> None:
     its workers would wait for work forever, keeping the forkserver alive with them. The parent's sentinel (a pipe
     the parent holds open) becomes readable when the parent dies, however it dies.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the importing process shuts its workers down itself
     sentinel = multiprocessing.parent_process().sentinel
 
     def watch() -> None:

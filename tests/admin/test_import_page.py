@@ -77,3 +77,15 @@ def test_several_files_and_pasted_text_each_get_an_outcome_and_a_bad_one_a_reaso
 def test_an_empty_submission_says_what_is_missing(login, client, editor):
     response = login(editor).post(IMPORT, {"status": "draft"})
     assert "Choose at least one .txt file, or paste the text of a piece." in response.content.decode()
+
+
+def test_the_import_batch_list_shows_each_run_s_status(login, client, editor):
+    from articles.models import ImportBatch
+
+    ImportBatch.objects.create(status=ImportBatch.Status.INTERRUPTED, counts={"created": 3})
+    ImportBatch.objects.create(status=ImportBatch.Status.FINISHED)
+    response = login(editor).get("/admin/articles/importbatch/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<td class="field-status">Interrupted</td>' in html and '<td class="field-status">Finished</td>' in html
+    assert "?status__exact=interrupted" in html, "the list filters by status"

@@ -89,3 +89,17 @@ def test_the_article_links_to_its_import_records_for_staff(client_for, editor, s
 def test_importing_needs_the_right_to_add_articles(client_for, users, seed_bytes, role, expected):
     response = client_for(users[role]).post(URL, data=seed_bytes, content_type="text/plain")
     assert response.status_code == expected
+
+
+def test_a_multipart_import_request_over_the_body_limit_is_refused_before_its_files_are_read(
+    client_for, editor, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.models import ImportBatch
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    big = SimpleUploadedFile("piece.txt", b"x" * 5000, content_type="text/plain")
+    response = client_for(editor).post(URL, {"text": "A piece", "file": big}, format="multipart")
+    assert response.status_code == 400 and "limit of 1000 bytes" in response.json()["detail"]
+    assert not ImportBatch.objects.exists() and not ImportRecord.objects.exists()

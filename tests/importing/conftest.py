@@ -63,3 +63,22 @@ def run_import():
         return out.getvalue(), ""
 
     return run
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    """Return make(name) -> a scratch database of the suite's engine that separate processes can share; each is
+    dropped after the test."""
+    from tests.importing.processes import ScratchDatabase
+
+    databases = []
+
+    def make(name="db"):
+        folder = tmp_path / name
+        folder.mkdir()
+        databases.append(ScratchDatabase(folder))
+        return databases[-1]
+
+    yield make
+    for database in databases:
+        database.drop()

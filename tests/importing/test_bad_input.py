@@ -85,14 +85,17 @@ def test_an_unreadable_file_fails_and_the_rest_import(write_piece, pieces_dir, r
     good = write_piece("good.txt", piece_text())
     locked = write_piece("locked.txt", piece_text("Locked piece"))
 
+    real_open = os.open
+
     def guarded_open(path, *args, **kwargs):
         # Tests run as root, where file modes do not stop reads; refuse this one file as the OS would. Two files
-        # make one batch, which is staged (and read) in this process, where the patch applies.
+        # make one batch, which is staged (and read) in this process, where the patch applies. (A real refusal by
+        # the OS: tests/importing/test_unreadable_paths.py.)
         if os.fspath(path) == str(locked):
             raise PermissionError(13, "Permission denied", str(path))
-        return open(path, *args, **kwargs)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(reading, "open", guarded_open, raising=False)
+    monkeypatch.setattr(reading.os, "open", guarded_open)
     out, error = run_import(pieces_dir)
     assert "permission denied" in outcome_of("locked.txt").error
     assert outcome_of(good.name).outcome == "created"

@@ -4,134 +4,15 @@ These run `manage.py import_articles` as separate processes (as an operator woul
 the same engine as the suite: a SQLite file, or a scratch PostgreSQL database when DATABASE_URL points at one.
 """
 
+import json
 import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
-import pytest
-from django.db import connection
+from articles.models import ImportRecord
+from tests.importing.processes import ARTICLE_STATE, descendants, make_corpus, wait_until_gone
 
-from tests.importing.conftest import piece_text
-
-REPO = Path(__file__).resolve().parents[2]
-ARTICLE_STATE = """
-    SELECT a.title, a.slug, a.body, a.summary, COALESCE(s.name, ''), a.revision,
-           (SELECT COUNT(*) FROM articles_byline b WHERE b.article_id = a.id)
-    FROM articles_article a LEFT JOIN articles_source s ON s.id = a.source_id ORDER BY a.slug
-"""
-
-
-def make_corpus(folder: Path, n: int) -> Path:
-    folder.mkdir()
-    for i in range(n):
-        title = f"Harbour report number {i}"
-        paragraphs = [f"Story {i}: the port handled {i * 7} ships this week, officials said.",
-                      f"Dockers in shift {i} expect more traffic next month as the season turns."]  # fmt: skip
-        source = ["Harbour Times", "Daily Courier", "Steppe Review"][i % 3]
-        (folder / f"{i:04d}.txt").write_text(piece_text(title, source=source, paragraphs=paragraphs))
-    return folder
-
-
-def descendants(pid: int) -> set[int]:
-    """Return the ids of every process descended from `pid` (read from /proc)."""
-    parents = {}
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
-        except OSError:
-            continue
-        parents[int(status.parent.name)] = int(fields.get("PPid", "0"))
-    family, grew = {pid}, True
-    while grew:
-        new = {child for child, parent in parents.items() if parent in family and child not in family}
-        family |= new
-        grew = bool(new)
-    return family - {pid}
-
-
-def wait_until_gone(pids: set[int], *, seconds: float) -> set[int]:
-    """Wait up to `seconds` for the processes `pids` to end; return those still running."""
-    deadline = time.monotonic() + seconds
-    alive = set(pids)
-    while alive and time.monotonic() < deadline:
-        alive = {pid for pid in alive if Path(f"/proc/{pid}").exists() and not _zombie(pid)}
-        time.sleep(0.1)
-    return alive
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        return " Z " in Path(f"/proc/{pid}/stat").read_text().split(")", 1)[1][:4]
-    except OSError:
-        return False
-
-
-class ScratchDatabase:
-    """A database of the suite's engine that separate processes can share, outside the test transaction."""
-
-    def __init__(self, tmp_path: Path):
-        self.vendor = connection.vendor
-        if self.vendor == "postgresql":
-            base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-            self.name = f"newsroom_scratch_{uuid.uuid4().hex[:10]}"
-            self.admin_url = base + "/postgres"
-            self.url = f"{base}/{self.name}"
-            self._admin(f'CREATE DATABASE "{self.name}"')
-        else:
-            self.url = f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
-        self.manage("migrate", "--noinput")
-
-    def _admin(self, sql):
-        import psycopg
-
-        with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(sql)
-
-    def env(self):
-        return {**os.environ, "DATABASE_URL": self.url, "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
-
-    def manage(self, *args, check=True):
-        return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=self.env(), check=check,
-                              capture_output=True, text=True, timeout=300)  # fmt: skip
-
-    def spawn_import(self, *args):
-        command = [sys.executable, "manage.py", "import_articles", *args, "--verbosity", "0"]
-        return subprocess.Popen(command, cwd=REPO, env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)  # fmt: skip
-
-    def query(self, sql):
-        if self.vendor == "postgresql":
-            import psycopg
-
-            with psycopg.connect(self.url) as conn:
-                return conn.execute(sql).fetchall()
-        import sqlite3
-
-        with sqlite3.connect(self.url.removeprefix("sqlite:///")) as conn:
-            return [tuple(row) for row in conn.execute(sql).fetchall()]
-
-    def drop(self):
-        if self.vendor == "postgresql":
-            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-
-@pytest.fixture
-def scratch(tmp_path):
-    databases = []
-
-    def make(name="db"):
-        folder = tmp_path / name
-        folder.mkdir()
-        databases.append(ScratchDatabase(folder))
-        return databases[-1]
-
-    yield make
-    for database in databases:
-        database.drop()
+OUTCOMES = list(ImportRecord.Outcome.values)
 
 
 def test_a_killed_import_and_a_rerun_give_the_same_articles_as_one_clean_run(tmp_path, scratch):
@@ -153,6 +34,8 @@ def test_a_killed_import_and_a_rerun_give_the_same_articles_as_one_clean_run(tmp
     assert stored % 50 == 0, "only whole batches are ever stored"
     assert helpers, "the import should have been staging in worker processes"
     assert wait_until_gone(helpers, seconds=10) == set(), "the killed import's staging processes outlived it"
+    [(killed_batch, status, _)] = batches(interrupted)
+    assert status == "running", "a run killed outright cannot say so itself"
 
     rerun = interrupted.manage("import_articles", str(corpus), "--batch-size", "50", "--verbosity", "0")
     assert rerun.returncode == 0, rerun.stderr
@@ -160,6 +43,46 @@ def test_a_killed_import_and_a_rerun_give_the_same_articles_as_one_clean_run(tmp
     assert interrupted.query(ARTICLE_STATE) == clean.query(ARTICLE_STATE)
     outcomes = dict(interrupted.query("SELECT outcome, COUNT(*) FROM articles_importrecord GROUP BY outcome"))
     assert outcomes == {"created": 1200, "unchanged": stored}
+    killed, rerun_batch = batches(interrupted)
+    assert killed == (killed_batch, "interrupted", counts(created=stored)), "the next import marks the dead run"
+    assert rerun_batch[1:] == ("finished", counts(created=1200 - stored, unchanged=stored))
+
+
+def batches(database) -> list[tuple[int, str, dict]]:
+    """Return each import batch's id, status and counts, oldest first."""
+    rows = database.query("SELECT id, status, counts FROM articles_importbatch ORDER BY id")
+    return [(pk, status, json.loads(found) if isinstance(found, str) else found) for pk, status, found in rows]
+
+
+def counts(**outcomes) -> dict[str, int]:
+    return {outcome: outcomes.get(outcome, 0) for outcome in OUTCOMES}
+
+
+def test_ctrl_c_stops_the_import_cleanly_with_a_summary_and_an_interrupted_batch(tmp_path, scratch):
+    corpus = make_corpus(tmp_path / "corpus", 3000)
+    database = scratch()
+    # A terminal's Ctrl-C sends SIGINT to the whole foreground process group: the import and its staging processes.
+    process = database.spawn_import(str(corpus), "--batch-size", "50", verbosity="1", start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if database.query("SELECT COUNT(*) FROM articles_importrecord")[0][0] >= 100:
+            break
+        time.sleep(0.02)
+    helpers = descendants(process.pid)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    [(batch, status, stored_counts)] = batches(database)
+    stored = database.query("SELECT COUNT(*) FROM articles_importrecord")[0][0]
+    assert 100 <= stored < 3000, "the import should have been stopped part-way"
+    assert status == "interrupted" and stored_counts == counts(created=stored)
+    assert database.query("SELECT COUNT(*) FROM articles_article")[0][0] == stored
+    assert f"Interrupted: {stored} pieces in " in stdout and f"{stored} created, 0 updated" in stdout
+    assert f"import batch {batch} is marked interrupted" in stderr
+    assert helpers, "the import should have been staging in worker processes"
+    assert wait_until_gone(helpers, seconds=10) == set(), "staging processes outlived the interrupted import"
 
 
 def test_two_imports_of_the_same_folder_at_once_create_each_article_once(tmp_path, scratch):

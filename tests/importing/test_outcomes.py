@@ -142,6 +142,24 @@ def test_bylines_become_ordered_authors_of_the_right_kind():
     assert (desk.name, desk.kind) == ("Web Desk", Author.Kind.DESK)
 
 
+def test_non_ascii_names_and_long_bylines_become_authors_and_an_unread_byline_is_a_warning():
+    names = ["Renée Müller", "Алена Казакова", "José Álvarez", "Zoë Brontë", "Γιώργος Παπαδόπουλος", "محمد علي"]
+    names += ["Ada Obi", "Bola Ade", "Chidi Eze"]
+    long_byline = "By " + ", ".join(names[:-1]) + " and " + names[-1]
+    assert len(long_byline) > 120
+    first = import_bytes(piece_text(byline=long_byline).encode(), origin="a", options=ImportOptions())
+    unread_piece = piece_text("Port reopens", byline="By DANA ORLOVA").encode()
+    second = import_bytes(unread_piece, origin="b", options=ImportOptions())
+    article = Article.objects.get(pk=first.article_id)
+    assert [b.author.name for b in article.bylines.order_by("position")] == names
+    assert long_byline not in article.body and first.warnings == []
+    assert len({author.slug for author in Author.objects.all()}) == len(names)
+    unread = Article.objects.get(pk=second.article_id)
+    assert not unread.bylines.exists() and unread.body.startswith("By DANA ORLOVA")
+    record = ImportRecord.objects.get(pk=second.record_id)
+    assert any("could not be read as a byline" in warning for warning in record.warnings)
+
+
 def test_the_same_author_in_other_case_resolves_to_one_author():
     import_bytes(piece_text("One", byline="Dana Orlova").encode(), origin="a", options=ImportOptions())
     import_bytes(piece_text("Two", byline="DANA ORLOVA").encode(), origin="b", options=ImportOptions())

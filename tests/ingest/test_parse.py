@@ -222,3 +222,51 @@ def test_digest_footers_are_removed_and_all_items_kept():
 def test_parse_piece_never_raises_and_always_gives_a_title(text):
     piece = parse_piece(text)
     assert piece.title
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("Renée Müller", ["Renée Müller"]),
+        ("By Алена Казакова", ["Алена Казакова"]),
+        ("By José Álvarez and Zoë Brontë", ["José Álvarez", "Zoë Brontë"]),
+        ("Автор: Алена Казакова", ["Алена Казакова"]),
+        (
+            "By Ada Obi, Bola Ade, Chidi Eze, Dana Orlova, Emeka Nwosu, Fatima Bello, Gustavo Lima, Hana Sato, "
+            "Ivan Petrov and Júlia Gonçalves",
+            [
+                "Ada Obi",
+                "Bola Ade",
+                "Chidi Eze",
+                "Dana Orlova",
+                "Emeka Nwosu",
+                "Fatima Bello",
+                "Gustavo Lima",
+                "Hana Sato",
+                "Ivan Petrov",
+                "Júlia Gonçalves",
+            ],
+        ),
+    ],
+)
+def test_a_byline_of_non_ascii_or_many_names_gives_its_authors_and_stays_out_of_the_body(byline, authors):
+    piece = parse_piece(TEMPLATE.replace("Mira Oduya", byline))
+    assert [author.name for author in piece.authors] == authors
+    assert piece.body == parse_piece(TEMPLATE).body
+    assert piece.warnings == []
+
+
+def test_a_by_line_that_cannot_be_read_as_a_byline_is_kept_with_a_warning():
+    piece = parse_piece(TEMPLATE.replace("Mira Oduya", "By MIRA ODUYA"))
+    assert piece.authors == []
+    assert piece.body.startswith("By MIRA ODUYA\n\n"), "kept as it was, a line of text rather than a subheading"
+    assert piece.warnings == [
+        "The line under the title starts with “By” but could not be read as a byline; it was kept in the body and "
+        "no author was taken from it: “By MIRA ODUYA”."
+    ]
+
+
+def test_a_lede_that_starts_with_by_is_no_byline_and_no_warning():
+    piece = parse_piece(TEMPLATE.replace("Mira Oduya", "By Monday, the port had cleared its backlog."))
+    assert piece.authors == [] and piece.warnings == []
+    assert piece.body.startswith("By Monday, the port had cleared its backlog.")
