@@ -42,6 +42,7 @@ def read_feed_item(raw: RawItem) -> ItemFields:
     )
     if result.get("bozo"):
         complaint = _POSITION_RE.sub("", str(result.get("bozo_exception", "")).strip()) or "unknown error"
+        complaint = complaint.removeprefix("not well-formed ").strip("()") or complaint
         warnings.append(f"The item is not well-formed XML ({complaint}); read leniently.")
     if not result.entries:
         raise ItemError(f"Item {raw.index + 1} could not be read as a feed item.")
@@ -101,7 +102,7 @@ def _fields(entry, raw: RawItem, encoding: str, warnings: list[str]) -> ItemFiel
     updated = _date(entry, "updated", warnings)
     fields.published_at = published or updated
     fields.updated_at = updated if published else None
-    fields.link = (entry.get("link") or "").strip() or None
+    fields.link = _link(entry, raw.format)
     fields.external_id = (entry.get("id") or "").strip() or fields.link
     source = entry.get("source") or {}
     fields.source = (source.get("title") or "").strip() or None
@@ -109,6 +110,13 @@ def _fields(entry, raw: RawItem, encoding: str, warnings: list[str]) -> ItemFiel
     detail_language = (content or {}).get("language") or (entry.get("title_detail") or {}).get("language")
     fields.language = detail_language or context.get("language")
     return fields
+
+
+def _link(entry, fmt: str) -> str | None:
+    link = (entry.get("link") or "").strip() or None
+    if fmt == ATOM and link not in {item.get("href") for item in entry.get("links") or []}:
+        return None  # feedparser lends an Atom entry its id as a link when it has none
+    return link
 
 
 def _pick_content(contents: list) -> dict | None:
@@ -154,9 +162,10 @@ def _unique(values) -> list[str]:
 
 
 def _date(entry, key: str, warnings: list[str]) -> datetime | None:
-    parsed = entry.get(f"{key}_parsed")
+    # Plain dict lookups: feedparser's own would lend "updated" the published date (a deprecated fallback).
+    parsed = dict.get(entry, f"{key}_parsed")
     if parsed:
         return datetime(*parsed[:6], tzinfo=UTC)
-    if entry.get(key):
-        warnings.append(f"Could not read the date “{entry[key]}”.")
+    if dict.get(entry, key):
+        warnings.append(f"Could not read the date “{dict.get(entry, key)}”.")
     return None

@@ -189,7 +189,10 @@ def read_jsonfeed_item(raw: RawItem) -> ItemFields:
     fields.external_id = str(identifier) if identifier not in (None, "") else fields.link
     authors = get("authors", list) or ([item["author"]] if isinstance(item.get("author"), dict) else [])
     fields.authors = _author_names(authors) or list(raw.context.get("authors") or [])
-    fields.tags = [tag.strip() for tag in get("tags", list) or [] if isinstance(tag, str) and tag.strip()]
+    tags = get("tags", list) or []
+    fields.tags = [tag.strip() for tag in tags if isinstance(tag, str) and tag.strip()]
+    if any(not isinstance(tag, str) for tag in tags):
+        fields.warnings.append("Ignored the tags that are not strings.")
     fields.published_at = _iso_date(get("date_published", str), fields.warnings)
     fields.updated_at = _iso_date(get("date_modified", str), fields.warnings)
     fields.language = get("language", str) or raw.context.get("language")

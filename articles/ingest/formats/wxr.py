@@ -24,6 +24,8 @@ POST = "post"
 # Statuses of items that are not, or no longer, posts: deleted, never written, or attached to another item.
 SKIPPED_STATUSES = {"trash": "in the trash", "auto-draft": "an empty automatic draft", "inherit": "a revision"}
 _NO_DATE = "0000-00-00 00:00:00"
+# WordPress writes "-0001" as the year of a date it does not have.
+MIN_YEAR = 1970
 _UNCATEGORIZED = "uncategorized"
 
 
@@ -64,7 +66,7 @@ def read_export_item(raw: RawItem) -> ItemFields:
         summary=values.get("excerpt:encoded", "").strip() or None,
         authors=[authors.get(creator, creator)] if creator else [],
         tags=_tags(categories),
-        published_at=_gmt(values.get("wp:post_date_gmt")) or _rfc822(values.get("pubDate")),
+        published_at=_published(values),
         updated_at=_gmt(values.get("wp:post_modified_gmt")),
         link=values.get("link", "").strip() or None,
         source_hint=raw.context.get("title"),
@@ -120,6 +122,13 @@ def _tags(categories: list[tuple[str, str, str]]) -> list[str]:
     return tags
 
 
+def _published(values: dict[str, str]) -> datetime | None:
+    """Return when the post was published: its GMT date; a zero one means never (a draft), whatever pubDate says."""
+    if "wp:post_date_gmt" in values:
+        return _gmt(values["wp:post_date_gmt"])
+    return _rfc822(values.get("pubDate"))
+
+
 def _gmt(value: str | None) -> datetime | None:
     value = (value or "").strip()
     if not value or value == _NO_DATE:
@@ -134,5 +143,7 @@ def _rfc822(value: str | None) -> datetime | None:
     try:
         parsed = parsedate_to_datetime((value or "").strip())
     except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.year < MIN_YEAR:
         return None
     return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -55,7 +55,8 @@ _XML_DECLARATION_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s
 _XML_DECLARATION_TEXT_RE = re.compile(r"\A\s*<\?xml[^>]*\?>")
 _INVALID_XML_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NAME_START = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_:") | frozenset(range(0x80, 0x100))
-_SINGLE_BYTE_CODECS = frozenset({"cp1252", "latin_1", "iso8859_15", "ascii", "cp1250", "cp1251", "iso8859_2"})
+# By the names `codecs.lookup` gives them.
+_SINGLE_BYTE_CODECS = frozenset({"cp1252", "iso8859-1", "iso8859-15", "ascii", "cp1250", "cp1251", "iso8859-2"})
 
 
 @dataclass
@@ -73,7 +74,7 @@ def declared_encoding(head: bytes) -> str | None:
     return match[1].decode("ascii").lower() if match else None
 
 
-def decode_xml(data: bytes, declared: str | None) -> tuple[str, str, list[str]]:
+def decode_xml(data: bytes, declared: str | None, *, what: str = "this item") -> tuple[str, str, list[str]]:
     """Return the text of `data` (an item or the bytes around the items), the encoding used and any warning.
 
     The declared encoding is trusted when the bytes read in it, except that bytes which are valid UTF-8 are
@@ -85,7 +86,7 @@ def decode_xml(data: bytes, declared: str | None) -> tuple[str, str, list[str]]:
     codec = _codec(declared or "utf-8")
     if codec is None:
         warnings.append(f"The feed declares the unknown encoding “{declared}”; read as UTF-8.")
-        codec = "utf_8"
+        codec = "utf-8"
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     if codec in _SINGLE_BYTE_CODECS and not data.isascii():
@@ -105,7 +106,7 @@ def decode_xml(data: bytes, declared: str | None) -> tuple[str, str, list[str]]:
         text, used = decoded.text, decoded.encoding
     except DecodeError:
         text, used = data.decode(codec, errors="replace"), _label(codec)
-    warnings.append(f"The feed declares {declared or 'UTF-8'} but this item is not written in it; read as {used}.")
+    warnings.append(f"The feed declares {declared or 'UTF-8'} but {what} is not written in it; read as {used}.")
     return text, used, warnings
 
 
@@ -124,15 +125,13 @@ def without_declaration(text: str) -> str:
 
 def _codec(name: str) -> str | None:
     try:
-        return codecs.lookup(name).name.replace("-", "_")
+        return codecs.lookup(name).name
     except LookupError:
         return None
 
 
 def _label(codec: str) -> str:
-    return {"utf_8": "utf-8", "latin_1": "latin-1", "iso8859_15": "iso-8859-15", "iso8859_2": "iso-8859-2"}.get(
-        codec, codec
-    )
+    return {"iso8859-1": "latin-1", "iso8859-15": "iso-8859-15", "iso8859-2": "iso-8859-2"}.get(codec, codec)
 
 
 class XmlItemSplitter:
@@ -363,7 +362,7 @@ def read_container(data: bytes, fmt: str, meta: FeedMeta) -> dict:
     """Fill `meta` from the bytes before the first item and return the context every item of the feed shares."""
     declared = declared_encoding(data)
     meta.encoding = declared or "utf-8"
-    text, _, warnings = decode_xml(data, declared)
+    text, _, warnings = decode_xml(data, declared, what="its own elements")
     meta.warnings.extend(warnings)
     root = parse_fragment(text)
     context = {"encoding": meta.encoding, "namespaces": {}, "root": _root_tag(root) or _default_root(fmt)}
