@@ -26,24 +26,34 @@ _DATE_PREFIX_RE = re.compile(r"\A\s*date\s+(\d{4})-(\d{2})-(\d{2})\s+", re.IGNOR
 # it (Yoast SEO's default and its translations: Spanish, Romanian, Portuguese, French, German, Italian) and as
 # other plugins do ("first appeared on", "was syndicated from"). The title may be empty and the footer may be
 # glued to the last word.
-_FOOTER_OPENERS = (
-    r"The[ \t]+post|La[ \t]+entrada|Articolul|O[ \t]+post|L[’']article|Cet[ \t]+article|Der[ \t]+Beitrag|L[’']articolo"
-)
-_FOOTER_VERBS = (
-    r"appeared[ \t]+first[ \t]+on|first[ \t]+appeared[ \t]+on|se[ \t]+publicó[ \t]+primero[ \t]+en"
-    r"|apare[ \t]+prima[ \t]+dată[ \t]+în|apareceu[ \t]+primeiro[ \t]+em|est[ \t]+apparu[ \t]+en[ \t]+premier[ \t]+sur"
-    r"|erschien[ \t]+zuerst[ \t]+auf|proviene[ \t]+da"
-)
 _FOOTER_RE = re.compile(
-    rf"(?:{_FOOTER_OPENERS})\s+(?P<title>[^\n]*?)\s*(?:{_FOOTER_VERBS})\s+"
+    r"The[ \t]+post\s+(?P<title>[^\n]*?)\s*(?:appeared[ \t]+first[ \t]+on|first[ \t]+appeared[ \t]+on)\s+"
     r"(?P<source>[^\n]+?)(?:\.(?=\s|$)|\s*$)"
     r"|This[ \t]+(?:post|article)[ \t]+was[ \t]+syndicated[ \t]+from\s+"
     r"(?P<syndicated>[^\n]+?)(?:\.(?=\s|$)|\s*$)[^\n]*",
     re.MULTILINE,
 )
+_LOCALIZED_OPENERS = (
+    r"La[ \t]+entrada|Articolul|O[ \t]+post|L[’']article|Cet[ \t]+article|Der[ \t]+Beitrag|L[’']articolo"
+)
+_LOCALIZED_VERBS = (
+    r"se[ \t]+publicó[ \t]+primero[ \t]+en|apare[ \t]+prima[ \t]+dată[ \t]+în|apareceu[ \t]+primeiro[ \t]+em"
+    r"|est[ \t]+apparu[ \t]+en[ \t]+premier[ \t]+sur|erschien[ \t]+zuerst[ \t]+auf|proviene[ \t]+da"
+)
+_LOCALIZED_FOOTER_RE = re.compile(
+    rf"(?:{_LOCALIZED_OPENERS})\s+(?P<title>[^\n]*?)\s*(?:{_LOCALIZED_VERBS})\s+"
+    r"(?P<source>[^\n]+?)(?:\.(?=\s|$)|\s*$)(?P<syndicated>)",
+    re.MULTILINE,
+)
+# A word of each localized wording, looked for near the end, where a footer is: a piece without any of them there is
+# not searched for those footers (their alternation of openers defeats the regular expression engine's fast scan,
+# and searching a whole piece would cost more than parsing it).
+_LOCALIZED_FOOTER_HINTS = ("publicó", "prima dat", "apareceu", "apparu", "erschien", "proviene")
+LOCALIZED_FOOTER_WINDOW = 600
 # The same wordings as a paragraph of their own (a feed's footer paragraph): the source runs to the final stop.
 _FOOTER_PARAGRAPH_RE = re.compile(
-    rf"(?:{_FOOTER_OPENERS})\s+(?P<title>.*?)\s*(?:{_FOOTER_VERBS})\s+(?P<source>.+?)\s*\.?\s*"
+    rf"(?:The[ \t]+post|{_LOCALIZED_OPENERS})\s+(?P<title>.*?)\s*"
+    rf"(?:appeared[ \t]+first[ \t]+on|first[ \t]+appeared[ \t]+on|{_LOCALIZED_VERBS})\s+(?P<source>.+?)\s*\.?\s*"
     r"|This[ \t]+(?:post|article)[ \t]+was[ \t]+syndicated[ \t]+from\s+(?P<syndicated>.+?)\s*\.?\s*",
     re.DOTALL,
 )
@@ -222,6 +232,17 @@ def _aware(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> d
         return None
 
 
+def _footer_matches(text: str) -> list[re.Match]:
+    """Return the footers in `text`, in every wording, in the order they appear."""
+    matches = list(_FOOTER_RE.finditer(text))
+    tail = text[-LOCALIZED_FOOTER_WINDOW:]
+    if any(hint in tail for hint in _LOCALIZED_FOOTER_HINTS):
+        # From far enough back that a footer whose verb is in the window starts inside the search.
+        matches.extend(_LOCALIZED_FOOTER_RE.finditer(text, max(0, len(text) - 2 * LOCALIZED_FOOTER_WINDOW)))
+        matches.sort(key=lambda match: match.start())
+    return matches
+
+
 def _split_footer(text: str, warnings: list[str]) -> tuple[str, str | None, str | None, bool]:
     footers = [
         _Footer(
@@ -230,7 +251,7 @@ def _split_footer(text: str, warnings: list[str]) -> tuple[str, str | None, str 
             " ".join(m["title"].split()) if m["title"] is not None else None,
             " ".join((m["source"] or m["syndicated"] or "").split()) or None,
         )
-        for m in _FOOTER_RE.finditer(text)
+        for m in _footer_matches(text)
     ]
     if not footers:
         cut = _CUT_FOOTER_RE.search(text)

@@ -177,18 +177,39 @@ def test_documents_without_items_to_read_are_refused_with_a_clear_reason(data, m
 @pytest.mark.parametrize(
     ("name", "title", "link", "language", "generator", "count", "warnings"),
     [
-        ("wordpress_rss2.xml", "Coastal Wire", "https://coastalwire.example", "en-GB",
-         "https://wordpress.org/?v=6.5.3", 4, []),
+        (
+            "wordpress_rss2.xml",
+            "Coastal Wire",
+            "https://coastalwire.example",
+            "en-GB",
+            "https://wordpress.org/?v=6.5.3",
+            4,
+            [],
+        ),
         ("rdf.xml", "Hill Post", "https://hillpost.example/", "en", None, 2, []),
         ("atom.xml", "Riverside & District", "https://riverside.example/", "en", "Hand-built", 3, []),
         ("jsonfeed.json", "Northern Ledger", "https://northernledger.example/", "en", None, 2, []),
-        ("export.wxr.xml", "Marsh Chronicle", "https://marshchronicle.example", "en-US",
-         "https://wordpress.org/?v=6.5.3", 6, []),
+        (
+            "export.wxr.xml",
+            "Marsh Chronicle",
+            "https://marshchronicle.example",
+            "en-US",
+            "https://wordpress.org/?v=6.5.3",
+            6,
+            [],
+        ),
         ("empty.xml", "Quiet Feed", "https://quiet.example/", None, None, 0, ["The feed has no items."]),
-        ("wrong_encoding.xml", "Café Society", "https://cafesociety.example/", None, None, 1,
-         ["The feed declares utf-8 but its own elements is not written in it; read as cp1252."]),
+        (
+            "wrong_encoding.xml",
+            "Café Society",
+            "https://cafesociety.example/",
+            None,
+            None,
+            1,
+            ["The feed declares utf-8 but its own elements is not written in it; read as cp1252."],
+        ),
     ],
-)  # fmt: skip
+)
 def test_the_feed_says_what_it_is(name, title, link, language, generator, count, warnings):
     stream = iter_raw_items((FEEDS / name).read_bytes())
     raws = list(stream)

@@ -43,8 +43,10 @@ from articles.ingest.formats.html import html_to_text, inline_text, read_html
         ("<p><strong>Bold heading</strong></p><p>Text.</p>", "## Bold heading\n\nText."),
         ("<p><strong>A bold sentence.</strong></p>", "A bold sentence."),
         ("<p><strong>Partly</strong> bold</p>", "Partly bold"),
-        ("<table><tr><th>Team</th><th>Points</th></tr><tr><td>North</td><td>12</td></tr></table>",
-         "Team | Points\n\nNorth | 12"),
+        (
+            "<table><tr><th>Team</th><th>Points</th></tr><tr><td>North</td><td>12</td></tr></table>",
+            "Team | Points\n\nNorth | 12",
+        ),
         ("<pre>line 1\nline 2\n\nline 3</pre>", "line 1\nline 2\n\nline 3"),
         ("<p>Unclosed <i>italic<p>Next", "Unclosed italic\n\nNext"),
         ("<!-- wp:paragraph --><p>Block editor.</p><!-- /wp:paragraph -->", "Block editor."),
@@ -53,7 +55,7 @@ from articles.ingest.formats.html import html_to_text, inline_text, read_html
         ("   ", ""),
         ("<p></p><div> </div>", ""),
     ],
-)  # fmt: skip
+)
 def test_html_becomes_the_body_conventions(html, text):
     assert html_to_text(html)[0] == text
 

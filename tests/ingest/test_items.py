@@ -122,14 +122,24 @@ def test_a_footer_glued_to_the_last_paragraph_is_split_off():
     ("fields", "source", "warning"),
     [
         (ItemFields(format="jsonl", title="T", text="Body.", source="Own Outlet"), "Own Outlet", None),
-        (ItemFields(format="rss", title="T", html="<p>Body.</p>", source_hint="Feed Title"), "Feed Title",
-         "The item does not name its source; took the feed's title “Feed Title”."),
-        (ItemFields(format="rss", title="T", html="<p>Body.</p><p>The post T appeared first on Footer Outlet.</p>",
-                    source="Own Outlet"), "Footer Outlet",
-         "The item names its source “Own Outlet”; its footer says “Footer Outlet”."),
+        (
+            ItemFields(format="rss", title="T", html="<p>Body.</p>", source_hint="Feed Title"),
+            "Feed Title",
+            "The item does not name its source; took the feed's title “Feed Title”.",
+        ),
+        (
+            ItemFields(
+                format="rss",
+                title="T",
+                html="<p>Body.</p><p>The post T appeared first on Footer Outlet.</p>",
+                source="Own Outlet",
+            ),
+            "Footer Outlet",
+            "The item names its source “Own Outlet”; its footer says “Footer Outlet”.",
+        ),
         (ItemFields(format="rss", title="T", html="<p>Body.</p>"), None, "The item does not name its source."),
     ],
-)  # fmt: skip
+)
 def test_the_source_comes_from_the_footer_else_the_item_else_the_feed_title(fields, source, warning):
     piece = parse_item(fields)
     assert piece.source_name == source
@@ -227,9 +237,12 @@ def test_prepare_item_cleans_as_prepare_piece_does():
 
 def test_an_item_summary_of_its_own_is_cleaned_and_logged():
     fields = ItemFields(
-        format="jsonfeed", title="T", html="<p>Body text here.</p>", summary="A summary , with a stray space.",
+        format="jsonfeed",
+        title="T",
+        html="<p>Body text here.</p>",
+        summary="A summary , with a stray space.",
         summary_html=False,
-    )  # fmt: skip
+    )
     piece = prepare_item(fields)
     assert piece.summary == "A summary, with a stray space."
     assert any(edit.field == "summary" for edit in piece.edits)

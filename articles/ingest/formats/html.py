@@ -28,21 +28,100 @@ _LISTS = frozenset({"ul", "ol", "dl"})
 _ITEMS = frozenset({"li", "dt", "dd"})
 _CELLS = frozenset({"td", "th"})
 _BLOCKS = frozenset(
-    {"p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "address", "center", "details",
-     "summary", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "caption", "hr", "figure",
-     "figcaption"}
-    | _HEADINGS | _MINOR_HEADINGS | _LISTS | _ITEMS
-)  # fmt: skip
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "main",
+        "aside",
+        "nav",
+        "address",
+        "center",
+        "details",
+        "summary",
+        "blockquote",
+        "pre",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "caption",
+        "hr",
+        "figure",
+        "figcaption",
+    }
+    | _HEADINGS
+    | _MINOR_HEADINGS
+    | _LISTS
+    | _ITEMS
+)
 _INLINE = frozenset(
-    {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd", "mark",
-     "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "br"}
-)  # fmt: skip
+    {
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "tt",
+        "u",
+        "var",
+        "wbr",
+        "br",
+    }
+)
 _BOLD = frozenset({"b", "strong"})
 _DROPPED = frozenset({"figure", "figcaption"})
 _DROPPED_WITH_CONTENT = frozenset(
-    {"script", "style", "iframe", "frame", "frameset", "form", "noscript", "object", "embed", "applet", "svg", "math",
-     "video", "audio", "canvas", "button", "select", "textarea", "template", "head", "title", "map"}
-)  # fmt: skip
+    {
+        "script",
+        "style",
+        "iframe",
+        "frame",
+        "frameset",
+        "form",
+        "noscript",
+        "object",
+        "embed",
+        "applet",
+        "svg",
+        "math",
+        "video",
+        "audio",
+        "canvas",
+        "button",
+        "select",
+        "textarea",
+        "template",
+        "head",
+        "title",
+        "map",
+    }
+)
 _CLEANER = nh3.Cleaner(
     tags=set(_BLOCKS | _INLINE | _CELLS),
     clean_content_tags=set(_DROPPED_WITH_CONTENT),
@@ -235,7 +314,7 @@ class _Walker:
         if self.pre or self.raw_wordpress:
             text = _BLANK_LINES_RE.sub(_PARAGRAPH_BREAK, text)
             text = _SPACE_KEEP_LINES_RE.sub(" ", text)
-        else:
+        elif "  " in text or not text.isprintable():  # most text nodes are one line of single spaces
             text = _SPACE_RE.sub(" ", text)
         self.parts.append((text.replace("\xa0", " "), self.bold > 0))
 
@@ -282,7 +361,10 @@ class _Walker:
             lines: list[str] = []
             for raw_line in chunk.split(_LINE_BREAK):
                 cells = (cell.strip() for cell in raw_line.split(_CELL_BREAK))
-                line = _SPACES_RE.sub(" ", " | ".join(cell for cell in cells if cell)).strip()
+                line = " | ".join(cell for cell in cells if cell)
+                if "  " in line:
+                    line = _SPACES_RE.sub(" ", line)
+                line = line.strip()
                 if line:
                     lines.append(line)
                 elif lines:
@@ -292,7 +374,7 @@ class _Walker:
                 paragraphs.append("\n".join(lines))
         kept = []
         for paragraph in paragraphs:
-            if _TEASER_RE.search(paragraph):
+            if paragraph.endswith("]") and _TEASER_RE.search(paragraph):
                 paragraph = _TEASER_RE.sub("", paragraph)
                 self.body.teaser = True
             if paragraph.strip():

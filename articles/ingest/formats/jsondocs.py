@@ -33,8 +33,15 @@ JSONL_FIELDS = {
     "tags": (list,),
     "language": (str,),
 }
-_TYPE_NAMES = {str: "a string", int: "a number", float: "a number", bool: "true or false", list: "a list",
-               dict: "an object", type(None): "null"}  # fmt: skip
+_TYPE_NAMES = {
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "an object",
+    type(None): "null",
+}
 
 
 class JsonFeedSplitter:
@@ -83,8 +90,12 @@ class JsonFeedSplitter:
             self.meta.warnings.append("The feed has no items.")
 
     def items(self, first_index: int) -> Iterator[RawItem]:
-        self.context = {"title": self.meta.title, "link": self.meta.link, "language": self.meta.language,
-                        "authors": self.context.get("authors", [])}  # fmt: skip
+        self.context = {
+            "title": self.meta.title,
+            "link": self.meta.link,
+            "language": self.meta.language,
+            "authors": self.context.get("authors", []),
+        }
         index = first_index
         while True:
             char = self.next_char()

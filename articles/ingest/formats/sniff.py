@@ -13,9 +13,37 @@ _JSONFEED_VERSION_RE = re.compile(r'"version"\s*:\s*"https?://jsonfeed\.org/vers
 _NAME_RE = re.compile(r"[A-Za-z_][\w.:-]*")
 # Elements that open an HTML page or fragment rather than a feed.
 _HTML_ROOTS = frozenset(
-    {"html", "head", "body", "meta", "link", "title", "script", "style", "div", "p", "span", "table", "h1", "h2",
-     "h3", "h4", "h5", "h6", "a", "br", "img", "section", "article", "header", "main", "nav", "form", "iframe"}
-)  # fmt: skip
+    {
+        "html",
+        "head",
+        "body",
+        "meta",
+        "link",
+        "title",
+        "script",
+        "style",
+        "div",
+        "p",
+        "span",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "a",
+        "br",
+        "img",
+        "section",
+        "article",
+        "header",
+        "main",
+        "nav",
+        "form",
+        "iframe",
+    }
+)
 _WXR_NAMESPACE = b"wordpress.org/export/"
 _WXR_MARKERS = (b":post_type>", b":wxr_version>")
 
