@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 from articles.ingest.bylines import MAX_BYLINE_CHARS, PERSON, AuthorName, looks_like_byline, parse_byline
 from articles.ingest.clean import Edit
+from articles.ingest.formats.blocks import HEADING, LIST, PARAGRAPH, HtmlBlock
 from articles.ingest.formats.fields import ItemFields
-from articles.ingest.formats.html import HEADING, LIST, PARAGRAPH, HtmlBlock, read_html
 
 HEADING_PREFIX = "## "
 # A derived title keeps this many words of the first sentence.
@@ -581,7 +581,7 @@ def parse_item(fields: ItemFields) -> ParsedPiece:
 
 
 def _html_body(html: str, title: str | None, warnings: list[str], *, raw_wordpress: bool) -> _ItemBody:
-    converted = read_html(html, raw_wordpress=raw_wordpress)
+    converted = _read_html(html, raw_wordpress=raw_wordpress)
     warnings.extend(converted.warnings)
     body = _ItemBody(truncated=converted.teaser)
     blocks = _split_item_footers(converted.blocks, body, warnings)
@@ -599,6 +599,13 @@ def _html_body(html: str, title: str | None, warnings: list[str], *, raw_wordpre
         warnings.append("The item's body is only a teaser (it ends with “[…]”): the piece is cut short.")
     body.blocks = blocks
     return body
+
+
+def _read_html(html: str, *, raw_wordpress: bool):
+    # Imported on first use: the HTML reader loads lxml and nh3, which a text-only import never needs.
+    from articles.ingest.formats.html import read_html
+
+    return read_html(html, raw_wordpress=raw_wordpress)
 
 
 def _split_item_footers(blocks: list[HtmlBlock], body: _ItemBody, warnings: list[str]) -> list[HtmlBlock]:
@@ -687,7 +694,7 @@ def _item_summary(fields: ItemFields, body: _ItemBody, warnings: list[str]) -> t
     if not (fields.summary or "").strip():
         return "", None
     if fields.summary_html:
-        converted = read_html(fields.summary, raw_wordpress=fields.raw_wordpress)
+        converted = _read_html(fields.summary, raw_wordpress=fields.raw_wordpress)
         blocks, teaser = converted.blocks, converted.teaser
     else:
         stripped = _TEASER_TEXT_RE.sub("", fields.summary)

@@ -2,6 +2,7 @@
 
 import io
 import json
+import pickle
 import re
 import tracemalloc
 from datetime import UTC, datetime
@@ -502,3 +503,30 @@ def test_a_utf16_feed_is_read():
     assert read_item(raw).title == "Ça va"
     assert raw.data == "<item><title>Ça va</title></item>".encode()
     assert stream.meta.warnings == ["The feed is written in UTF-16; its items' bytes are kept re-encoded as UTF-8."]
+
+
+def test_a_raw_item_survives_the_trip_to_a_staging_worker():
+    raws = list(iter_raw_items((FEEDS / "wordpress_rss2.xml").read_bytes()))
+    travelled = pickle.loads(pickle.dumps(raws))  # noqa: S301 - our own bytes, as the worker pool sends them
+    assert [read_item(raw).title for raw in travelled] == [read_item(raw).title for raw in raws]
+
+
+def test_entities_declared_by_the_feed_are_never_expanded():
+    lol = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 9))
+    data = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol0 "lol">{lol}]><rss version="2.0"><channel>'
+        "<title>Laughs</title><item><title>A &lol8; title</title><description>Body.</description></item>"
+        "</channel></rss>"
+    ).encode()
+    stream = iter_raw_items(data)
+    (raw,) = stream
+    fields = read_item(raw)
+    assert len(fields.title or "") < 100
+    assert stream.meta.title == "Laughs"
+
+
+def test_a_sniffed_json_lines_stream_is_read_line_by_line():
+    data = (FEEDS / "items.jsonl").read_bytes()
+    assert [raw.data for raw in iter_raw_items(io.BufferedReader(io.BytesIO(data)))] == [
+        raw.data for raw in iter_raw_items(data, "jsonl")
+    ]

@@ -11,7 +11,6 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from articles.ingest.formats.feeds import read_feed_item
 from articles.ingest.formats.fields import (
     ATOM,
     HTML,
@@ -31,10 +30,7 @@ from articles.ingest.formats.fields import (
     ItemSkipped,
     RawItem,
 )
-from articles.ingest.formats.jsondocs import JsonFeedSplitter, iter_json_lines, read_jsonfeed_item, read_jsonl_item
 from articles.ingest.formats.sniff import SNIFF_BYTES, sniff_format
-from articles.ingest.formats.wxr import read_export_item
-from articles.ingest.formats.xmlsplit import XmlItemSplitter
 
 __all__ = [
     "ATOM",
@@ -61,15 +57,6 @@ __all__ = [
     "refusal",
     "sniff_format",
 ]
-
-_READERS = {
-    RSS: read_feed_item,
-    RDF: read_feed_item,
-    ATOM: read_feed_item,
-    WXR: read_export_item,
-    JSONFEED: read_jsonfeed_item,
-    JSONL: read_jsonl_item,
-}
 
 
 def refusal(fmt: str) -> str | None:
@@ -111,10 +98,15 @@ def iter_raw_items(source: bytes | io.IOBase, fmt: str | None = None) -> RawItem
     if fmt is None:
         head = stream.read(SNIFF_BYTES)
         fmt = sniff_format(head)
-        stream = _Rejoined(head, stream)
+        stream = io.BufferedReader(_Rejoined(head, stream))
     reason = refusal(fmt)
     if reason:
         raise FormatError(reason)
+    # The splitters and readers load lxml and feedparser: imported on first use, so that importing the pipeline for
+    # text pieces (which imports this package's fields) stays light.
+    from articles.ingest.formats.jsondocs import JsonFeedSplitter, iter_json_lines
+    from articles.ingest.formats.xmlsplit import XmlItemSplitter
+
     meta = FeedMeta(format=fmt)
     if fmt in XML_FORMATS:
         stream = _as_utf8_if_utf16(stream, meta)
@@ -131,7 +123,7 @@ def read_item(raw: RawItem) -> ItemFields:
     Never raises anything else: an unexpected failure of a reader is reported as that item's `ItemError`, so one
     bad item never stops the others.
     """
-    reader = _READERS.get(raw.format)
+    reader = _readers().get(raw.format)
     if reader is None:
         raise ItemError(f"Items of format “{raw.format}” cannot be read.")
     try:
@@ -140,6 +132,21 @@ def read_item(raw: RawItem) -> ItemFields:
         raise
     except Exception as error:
         raise ItemError(f"Item {raw.index + 1} could not be read ({type(error).__name__}: {error}).") from error
+
+
+def _readers() -> dict:
+    from articles.ingest.formats.feeds import read_feed_item
+    from articles.ingest.formats.jsondocs import read_jsonfeed_item, read_jsonl_item
+    from articles.ingest.formats.wxr import read_export_item
+
+    return {
+        RSS: read_feed_item,
+        RDF: read_feed_item,
+        ATOM: read_feed_item,
+        WXR: read_export_item,
+        JSONFEED: read_jsonfeed_item,
+        JSONL: read_jsonl_item,
+    }
 
 
 @dataclass

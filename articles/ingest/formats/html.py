@@ -18,7 +18,8 @@ import lxml.etree
 import lxml.html
 import nh3
 
-HEADING, PARAGRAPH, LIST = "heading", "paragraph", "list"
+from articles.ingest.formats.blocks import HEADING, LIST, PARAGRAPH, HtmlBlock
+
 # A paragraph entirely in bold is a subheading when it is this short (the text parser's limit for subheadings).
 MAX_BOLD_HEADING_WORDS = 12
 
@@ -146,15 +147,6 @@ _MEDIA_SHORTCODE_RE = re.compile(r"\[(gallery|playlist|audio|video|embed)\b[^\]]
 _CLOSING_PUNCTUATION = ".,;:…"
 # Tags that, found in the text after one reading, show the HTML was escaped twice.
 _ESCAPED_TAGS = frozenset({"p", "div", "br", "a", "b", "i", "em", "strong", "span", "ul", "ol", "li", "h2", "h3"})
-
-
-@dataclass
-class HtmlBlock:
-    """One paragraph, subheading or list of the body, with the texts of the links inside it."""
-
-    kind: str
-    text: str
-    links: tuple[str, ...] = ()
 
 
 @dataclass
