@@ -10,7 +10,7 @@ PORT ?= 8000
 # First interpreter that actually runs and is >= 3.12 (pyenv shims that fail are skipped).
 PYTHON ?= $(shell sh bin/find-python)
 
-.PHONY: run test lint bench-accuracy bench-import bench-admin bench-api venv clean browser
+.PHONY: run test lint bench-accuracy bench-import bench-admin bench-api bench-feeds venv clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "newsroom needs Python 3.12 or newer; none found. Install one or set PYTHON=..." >&2; exit 1; }
@@ -45,6 +45,9 @@ bench-import: $(STAMP)
 
 bench-admin: $(STAMP)
 	$(BIN)/python bench/admin_speed.py
+
+bench-feeds: $(STAMP)
+	$(BIN)/python bench/feed_formats.py
 
 # SQLite by default; DATABASE_URL=postgres://... benchmarks PostgreSQL (in a database named newsroom_bench).
 bench-api: $(STAMP)

@@ -23,7 +23,16 @@ from articles.ingest.prepare import prepare_piece  # noqa: E402
 
 DEFAULT_SEED = REPO.parent / "shared" / "samples" / "seed.txt"
 FIELDS = ("title", "byline", "source", "first_body_sentence", "subheadings", "footer_free", "compounds", "repairs")
-FOOTER_MARKERS = ("appeared first on", "first appeared on", "was syndicated from")
+FOOTER_MARKERS = (
+    "appeared first on",
+    "first appeared on",
+    "was syndicated from",
+    "se publicó primero en",
+    "apare prima dată în",
+    "apareceu primeiro em",
+    "est apparu en premier sur",
+    "erschien zuerst auf",
+)
 
 
 @dataclass

@@ -8,9 +8,20 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from articles.ingest.bylines import AuthorName, looks_like_byline, parse_byline, starts_like_byline, strip_by
+from articles.ingest.bylines import (
+    MAX_BYLINE_CHARS,
+    PERSON,
+    AuthorName,
+    looks_like_byline,
+    parse_byline,
+    starts_like_byline,
+    strip_by,
+)
 from articles.ingest.clean import Edit
+from articles.ingest.formats.blocks import HEADING, LIST, PARAGRAPH, HtmlBlock
+from articles.ingest.formats.fields import ItemFields
 
+HEADING_PREFIX = "## "
 # A derived title keeps this many words of the first sentence.
 DERIVED_TITLE_WORDS = 12
 # Lines longer than this are prose, never a title, subheading or category line.
@@ -19,13 +30,40 @@ MAX_SUBHEADING_WORDS = 12
 MAX_SUBHEADING_CHARS = 120
 
 _DATE_PREFIX_RE = re.compile(r"\A\s*date\s+(\d{4})-(\d{2})-(\d{2})\s+", re.IGNORECASE)
-# Footer wordings of syndication templates; the title may be empty and the footer may be glued to the last word.
+# Footer wordings of syndication templates: "The post <title> appeared first on <source>." as WordPress sites word
+# it (Yoast SEO's default and its translations: Spanish, Romanian, Portuguese, French, German, Italian) and as
+# other plugins do ("first appeared on", "was syndicated from"). The title may be empty and the footer may be
+# glued to the last word.
 _FOOTER_RE = re.compile(
     r"The[ \t]+post\s+(?P<title>[^\n]*?)\s*(?:appeared[ \t]+first[ \t]+on|first[ \t]+appeared[ \t]+on)\s+"
     r"(?P<source>[^\n]+?)(?:\.(?=\s|$)|\s*$)"
     r"|This[ \t]+(?:post|article)[ \t]+was[ \t]+syndicated[ \t]+from\s+"
     r"(?P<syndicated>[^\n]+?)(?:\.(?=\s|$)|\s*$)[^\n]*",
     re.MULTILINE,
+)
+_LOCALIZED_OPENERS = (
+    r"La[ \t]+entrada|Articolul|O[ \t]+post|L[’']article|Cet[ \t]+article|Der[ \t]+Beitrag|L[’']articolo"
+)
+_LOCALIZED_VERBS = (
+    r"se[ \t]+publicó[ \t]+primero[ \t]+en|apare[ \t]+prima[ \t]+dată[ \t]+în|apareceu[ \t]+primeiro[ \t]+em"
+    r"|est[ \t]+apparu[ \t]+en[ \t]+premier[ \t]+sur|erschien[ \t]+zuerst[ \t]+auf|proviene[ \t]+da"
+)
+_LOCALIZED_FOOTER_RE = re.compile(
+    rf"(?:{_LOCALIZED_OPENERS})\s+(?P<title>[^\n]*?)\s*(?:{_LOCALIZED_VERBS})\s+"
+    r"(?P<source>[^\n]+?)(?:\.(?=\s|$)|\s*$)(?P<syndicated>)",
+    re.MULTILINE,
+)
+# A word of each localized wording, looked for near the end, where a footer is: a piece without any of them there is
+# not searched for those footers (their alternation of openers defeats the regular expression engine's fast scan,
+# and searching a whole piece would cost more than parsing it).
+_LOCALIZED_FOOTER_HINTS = ("publicó", "prima dat", "apareceu", "apparu", "erschien", "proviene")
+LOCALIZED_FOOTER_WINDOW = 600
+# The same wordings as a paragraph of their own (a feed's footer paragraph): the source runs to the final stop.
+_FOOTER_PARAGRAPH_RE = re.compile(
+    rf"(?:The[ \t]+post|{_LOCALIZED_OPENERS})\s+(?P<title>.*?)\s*"
+    rf"(?:appeared[ \t]+first[ \t]+on|first[ \t]+appeared[ \t]+on|{_LOCALIZED_VERBS})\s+(?P<source>.+?)\s*\.?\s*"
+    r"|This[ \t]+(?:post|article)[ \t]+was[ \t]+syndicated[ \t]+from\s+(?P<syndicated>.+?)\s*\.?\s*",
+    re.DOTALL,
 )
 # "The post Bitcoin Cash Price " at the very end: the footer itself was cut off, so the piece was.
 _CUT_FOOTER_RE = re.compile(r"The post\b[^\n]*\s*\Z")
@@ -47,6 +85,9 @@ _OUTLET_DATE_RE = re.compile(
 _INLINE_BYLINE_RE = re.compile(
     r"^By\s+(?P<names>[A-Z][\w’'.-]*(?:\s+(?:and\s+|&\s+)?[A-Z][a-z][\w’'.-]*){0,5}),?\s+(?=[A-Z]{2,}\b|[–—-]\s)"
 )
+# "By A", "A and B", "A & B", "A / B": an author field that holds a whole byline rather than one name.
+_BYLINE_LIKE_RE = re.compile(r"^by\s|\s(?:and|&)\s|\s/\s", re.IGNORECASE)
+_TEASER_TEXT_RE = re.compile(r"\s*\[\s*(?:…|\.\.\.|&hellip;|&#8230;)\s*\]\s*\Z")
 _BULLET_RE = re.compile(r"^[•●▪◦·*\-–]\s+(?P<item>\S.*)$")
 _NUMBERED_RE = re.compile(r"^\d{1,2}[.)]\s+\S")
 _WORD_RE = re.compile(r"\S+")
@@ -99,6 +140,14 @@ class ParsedPiece:
     warnings: list[str] = field(default_factory=list)
     edits: list[Edit] = field(default_factory=list)
     truncated: bool = False
+    # What an item of a feed or export brings beyond a text piece (a text piece leaves them empty).
+    format: str = "text"
+    external_id: str | None = None
+    link: str | None = None
+    tags: list[str] = field(default_factory=list)
+    updated_at: datetime | None = None
+    language: str | None = None
+    status: str | None = None
 
 
 @dataclass
@@ -191,6 +240,17 @@ def _aware(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> d
         return None
 
 
+def _footer_matches(text: str) -> list[re.Match]:
+    """Return the footers in `text`, in every wording, in the order they appear."""
+    matches = list(_FOOTER_RE.finditer(text))
+    tail = text[-LOCALIZED_FOOTER_WINDOW:]
+    if any(hint in tail for hint in _LOCALIZED_FOOTER_HINTS):
+        # From far enough back that a footer whose verb is in the window starts inside the search.
+        matches.extend(_LOCALIZED_FOOTER_RE.finditer(text, max(0, len(text) - 2 * LOCALIZED_FOOTER_WINDOW)))
+        matches.sort(key=lambda match: match.start())
+    return matches
+
+
 def _split_footer(text: str, warnings: list[str]) -> tuple[str, str | None, str | None, bool]:
     footers = [
         _Footer(
@@ -199,7 +259,7 @@ def _split_footer(text: str, warnings: list[str]) -> tuple[str, str | None, str 
             " ".join(m["title"].split()) if m["title"] is not None else None,
             " ".join((m["source"] or m["syndicated"] or "").split()) or None,
         )
-        for m in _FOOTER_RE.finditer(text)
+        for m in _footer_matches(text)
     ]
     if not footers:
         cut = _CUT_FOOTER_RE.search(text)
@@ -394,6 +454,11 @@ def _is_subheading(line: str) -> bool:
 def _render(blocks: list[str]) -> tuple[list[str], list[str], str]:
     body_lines, subheadings, summary = [], [], ""
     for index, block in enumerate(blocks):
+        if block.startswith(HEADING_PREFIX) and block[len(HEADING_PREFIX) :].strip():
+            # Already in the body's own convention (a body exported or written as text).
+            subheadings.append(block[len(HEADING_PREFIX) :].strip())
+            body_lines.append(block)
+            continue
         bullet = _BULLET_RE.match(block)
         if bullet:
             # Consecutive bullets form one list: one paragraph of "- item" lines.
@@ -439,3 +504,264 @@ def _derive_title(blocks: list[str]) -> str:
         if any(char.isalnum() for char in title):
             return title
     return "Untitled"
+
+
+def match_footer(paragraph: str, links: tuple[str, ...] = ()) -> tuple[str | None, str | None] | None:
+    """Return (title, source) when `paragraph` is a footer on its own, else None.
+
+    In HTML the footer's title and outlet are usually links: with two or more, their texts are taken (so a
+    title that itself contains "appeared first on", or an outlet with a full stop in its name, reads right).
+    """
+    match = _FOOTER_PARAGRAPH_RE.fullmatch(paragraph.strip())
+    if match is None:
+        return None
+    title = " ".join(match["title"].split()) if match["title"] is not None else None
+    source = " ".join((match["source"] or match["syndicated"] or "").split()) or None
+    if len(links) >= 2 and match["title"] is not None:
+        first, last = links[0], links[-1]
+        if paragraph.find(first) < paragraph.rfind(last) and paragraph.rstrip(" .").endswith(last):
+            title, source = first, last
+    return title or None, source
+
+
+@dataclass
+class _ItemBody:
+    blocks: list[HtmlBlock] = field(default_factory=list)
+    footer_title: str | None = None
+    footer_source: str | None = None
+    byline: str | None = None
+    byline_authors: list[AuthorName] = field(default_factory=list)
+    outlet: str | None = None
+    truncated: bool = False
+
+
+def parse_item(fields: ItemFields) -> ParsedPiece:
+    """Return the `ParsedPiece` of one feed or export item, built as a text piece's is.
+
+    The title is the item's (a `Protected: ` prefix kept as WordPress sends it, runs of spaces made one); the
+    body is its HTML in the body's conventions (or its text read as a text piece's body), with the footer split
+    off; the source is the footer's, else the item's own, else the feed's title, with a warning saying which.
+    Authors are the item's, read as a byline where one is written as one ("By A and B"); else the byline at
+    the top of the body. Pure and total: any fields give a piece with a title.
+    """
+    warnings = list(fields.warnings)
+    title = " ".join((fields.title or "").split()) or None
+    if fields.html is not None and fields.html.strip():
+        body = _html_body(fields.html, title, warnings, raw_wordpress=fields.raw_wordpress)
+    else:
+        body = _text_body(fields.text or "", title, warnings)
+
+    summary, summary_source = _item_summary(fields, body, warnings)
+    if title is None and body.footer_title:
+        title = body.footer_title
+    elif title and body.footer_title and not same_title(title, body.footer_title):
+        warnings.append(f"The footer's title “{body.footer_title}” differs from the item's title.")
+    title_derived = False
+    texts = [block.text for block in body.blocks]
+    if title is None:
+        title = _derive_title([text.removeprefix(HEADING_PREFIX) for text in texts]) if texts else "Untitled"
+        title_derived = True
+        warnings.append(f"The item has no title; derived “{title}” from its first sentence.")
+
+    authors = _item_authors(fields.authors)
+    byline = ", ".join(author.name for author in authors) or None
+    if body.byline:
+        if not authors:
+            byline, authors = body.byline, body.byline_authors
+        elif {a.name.casefold() for a in body.byline_authors} != {a.name.casefold() for a in authors}:
+            warnings.append(f"The byline “{body.byline}” in the body differs from the item's authors; kept theirs.")
+
+    source_name = _item_source(fields, body, summary_source, warnings)
+    if not summary:
+        summary = next((block.text for block in body.blocks if block.kind == PARAGRAPH), "")
+        if not summary and texts:
+            summary = texts[0].removeprefix(HEADING_PREFIX).removeprefix("- ")
+    return ParsedPiece(
+        title=title,
+        title_derived=title_derived,
+        byline=byline,
+        authors=authors,
+        source_name=source_name,
+        published_at=fields.published_at,
+        summary=summary,
+        body="\n\n".join(texts),
+        subheadings=[block.text.removeprefix(HEADING_PREFIX) for block in body.blocks if block.kind == HEADING],
+        warnings=warnings,
+        truncated=body.truncated,
+        format=fields.format,
+        external_id=fields.external_id,
+        link=fields.link,
+        tags=list(fields.tags),
+        updated_at=fields.updated_at,
+        language=fields.language,
+        status=fields.status,
+    )
+
+
+def _html_body(html: str, title: str | None, warnings: list[str], *, raw_wordpress: bool) -> _ItemBody:
+    converted = _read_html(html, raw_wordpress=raw_wordpress)
+    warnings.extend(converted.warnings)
+    body = _ItemBody(truncated=converted.teaser)
+    blocks = _split_item_footers(converted.blocks, body, warnings)
+    blocks = [block for block in (_without_trailer(block) for block in blocks) if block is not None]
+    blocks = _without_title_repeats(blocks, title, warnings)
+    if blocks and blocks[0].kind == PARAGRAPH:
+        lines = blocks[0].text.split("\n")
+        byline, authors, _, outlet = _take_byline(lines)
+        if byline or outlet:
+            body.byline, body.byline_authors, body.outlet = byline, authors, outlet
+            rest = "\n".join(line for line in lines if line.strip()).strip()
+            blocks[0] = HtmlBlock(PARAGRAPH, rest, blocks[0].links) if rest else None
+            blocks = [block for block in blocks if block is not None]
+    if converted.teaser:
+        warnings.append("The item's body is only a teaser (it ends with “[…]”): the piece is cut short.")
+    body.blocks = blocks
+    return body
+
+
+def _read_html(html: str, *, raw_wordpress: bool):
+    # Imported on first use: the HTML reader loads lxml and nh3, which a text-only import never needs.
+    from articles.ingest.formats.html import read_html
+
+    return read_html(html, raw_wordpress=raw_wordpress)
+
+
+def _split_item_footers(blocks: list[HtmlBlock], body: _ItemBody, warnings: list[str]) -> list[HtmlBlock]:
+    """Remove footer paragraphs (and a footer glued to the last paragraph); note the title and source they give."""
+    footers = []
+    kept = []
+    for block in blocks:
+        footer = match_footer(block.text, block.links) if block.kind == PARAGRAPH else None
+        if footer is None:
+            kept.append(block)
+        else:
+            footers.append(footer)
+    if not footers and kept and kept[-1].kind == PARAGRAPH:
+        text, footer_title, footer_source, cut = _split_footer(kept[-1].text, warnings)
+        if footer_title is not None or footer_source is not None or cut:
+            footers.append((footer_title, footer_source))
+            body.truncated = body.truncated or cut
+            text = text.strip()
+            kept[-1:] = [HtmlBlock(PARAGRAPH, text, kept[-1].links)] if text else []
+    if len(footers) > 1:
+        warnings.append(f"The item holds {len(footers)} footers; their paragraphs were removed.")
+    if footers:
+        body.footer_title = next((title for title, _ in reversed(footers) if title), None)
+        body.footer_source = next((source for _, source in reversed(footers) if source), None)
+    return kept
+
+
+def _without_trailer(block: HtmlBlock) -> HtmlBlock | None:
+    """Return the block without page chrome and "Read more" trailers: None when nothing else is left."""
+    if block.kind == LIST:
+        return block
+    text = block.text.removeprefix(HEADING_PREFIX) if block.kind == HEADING else block.text
+    if "…" in text:
+        text = _CONTINUED_RE.sub("", text).rstrip()
+    if _TRAILER_LINE_RE.match(text) or _CHROME_LINE_RE.match(text) or not text.strip():
+        return None
+    return HtmlBlock(block.kind, HEADING_PREFIX + text if block.kind == HEADING else text, block.links)
+
+
+def _without_title_repeats(blocks: list[HtmlBlock], title: str | None, warnings: list[str]) -> list[HtmlBlock]:
+    """Drop headings and short paragraphs repeating the title, and a repeated caption line at the top."""
+    if title:
+        key, longest = _title_key(title), len(title) + 10
+        blocks = [
+            block
+            for block in blocks
+            if block.kind == LIST
+            or len(block.text) > longest + len(HEADING_PREFIX)
+            or _title_key(block.text.removeprefix(HEADING_PREFIX)) != key
+        ]
+    for index in range(min(3, len(blocks) - 1)):
+        first, second = blocks[index], blocks[index + 1]
+        if first.kind == second.kind == PARAGRAPH and first.text == second.text and _title_like(first.text):
+            warnings.append(f"Dropped the line repeated at the top of the body, an image caption: “{first.text}”.")
+            del blocks[index : index + 2]
+            break
+    return blocks
+
+
+def _text_body(text: str, title: str | None, warnings: list[str]) -> _ItemBody:
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text, footer_title, footer_source, truncated = _split_footer(text, warnings)
+    stripped = _TEASER_TEXT_RE.sub("", text)
+    if stripped != text:
+        truncated = True
+        text = stripped
+        warnings.append("The item's body is only a teaser (it ends with “[…]”): the piece is cut short.")
+    lines = _body_lines(text)
+    if title and lines and same_title(lines[0], title):
+        del lines[0]
+    byline, authors, _, outlet = _take_byline(lines)
+    body_lines, _, _ = _render(_blocks(lines, title))
+    blocks = []
+    for line in body_lines:
+        if line.startswith(HEADING_PREFIX):
+            blocks.append(HtmlBlock(HEADING, line))
+        elif line.startswith("- "):
+            blocks.append(HtmlBlock(LIST, line))
+        else:
+            blocks.append(HtmlBlock(PARAGRAPH, line))
+    return _ItemBody(blocks, footer_title, footer_source, byline, authors, outlet, truncated)
+
+
+def _item_summary(fields: ItemFields, body: _ItemBody, warnings: list[str]) -> tuple[str, str | None]:
+    """Return the item's own summary ("" when it only repeats the body's start) and the source its footer names."""
+    if not (fields.summary or "").strip():
+        return "", None
+    if fields.summary_html:
+        converted = _read_html(fields.summary, raw_wordpress=fields.raw_wordpress)
+        blocks, teaser = converted.blocks, converted.teaser
+    else:
+        stripped = _TEASER_TEXT_RE.sub("", fields.summary)
+        teaser = stripped != fields.summary
+        blocks = [HtmlBlock(PARAGRAPH, " ".join(p.split())) for p in stripped.split("\n\n") if p.strip()]
+    probe = _ItemBody()
+    blocks = _split_item_footers(blocks, probe, [])
+    blocks = [block for block in (_without_trailer(block) for block in blocks) if block is not None]
+    summary = " ".join(" ".join(block.text.removeprefix(HEADING_PREFIX).split()) for block in blocks)
+    start = " ".join(" ".join(block.text.split()) for block in body.blocks if block.kind == PARAGRAPH)
+    if teaser or not summary or start.startswith(summary[:60]):
+        summary = ""
+    return summary, probe.footer_source
+
+
+def _item_source(fields: ItemFields, body: _ItemBody, summary_source: str | None, warnings: list[str]) -> str | None:
+    if body.footer_source:
+        if fields.source and fields.source.casefold() != body.footer_source.casefold():
+            warnings.append(f"The item names its source “{fields.source}”; its footer says “{body.footer_source}”.")
+        return body.footer_source
+    if summary_source:
+        warnings.append(f"Source “{summary_source}” taken from the footer of the item's description.")
+        return summary_source
+    if fields.source:
+        return fields.source
+    if body.outlet:
+        warnings.append(f"Source “{body.outlet}” taken from the line at the top of the body, not from a footer.")
+        return body.outlet
+    if fields.source_hint:
+        warnings.append(f"The item does not name its source; took the feed's title “{fields.source_hint}”.")
+        return fields.source_hint
+    warnings.append("The item does not name its source.")
+    return None
+
+
+def _item_authors(names: list[str]) -> list[AuthorName]:
+    """Return the item's authors: a name written as a byline ("By A and B") is read as one, others kept as given."""
+    authors: list[AuthorName] = []
+    for name in names:
+        name = " ".join(name.split())
+        if not name:
+            continue
+        if _BYLINE_LIKE_RE.search(name) and len(name) <= MAX_BYLINE_CHARS:
+            found = parse_byline(name) or [AuthorName(name, PERSON)]
+        else:
+            classified = parse_byline(name) if len(name) <= MAX_BYLINE_CHARS else []
+            kind = classified[0].kind if len(classified) == 1 and classified[0].name == name else PERSON
+            found = [AuthorName(name, kind)]
+        for author in found:
+            if author.name.casefold() not in {known.name.casefold() for known in authors}:
+                authors.append(author)
+    return authors

@@ -1,22 +1,33 @@
-"""Parse and clean one piece: the single call the loader makes for every piece it imports."""
+"""Parse and clean one piece or one feed item: the single call the loader makes for every piece it imports."""
 
 from articles.ingest.clean import build_vocabulary, clean_text
-from articles.ingest.parse import ParsedPiece, parse_piece
-
-HEADING_PREFIX = "## "
+from articles.ingest.formats.fields import ItemFields
+from articles.ingest.parse import HEADING_PREFIX, ParsedPiece, parse_item, parse_piece
 
 
 def prepare_piece(text: str, *, clean: bool = True) -> ParsedPiece:
     """Return the piece's structure with title, summary, body and subheadings cleaned, and every edit and warning.
 
-    One vocabulary is built from the whole piece so that a word seen whole anywhere in it (the title included)
-    is evidence for repairing its broken form elsewhere. The summary and subheadings are copies of body
-    paragraphs, so they are taken from the cleaned body rather than cleaned (and logged) a second time. With
-    `clean=False` the text is kept as it arrived.
+    With `clean=False` the text is kept as it arrived.
     """
     piece = parse_piece(text)
-    if not clean:
-        return piece
+    return clean_piece(piece) if clean else piece
+
+
+def prepare_item(fields: ItemFields, *, clean: bool = True) -> ParsedPiece:
+    """Return a feed or export item's structure, cleaned exactly as a text piece is (see `clean_piece`)."""
+    piece = parse_item(fields)
+    return clean_piece(piece) if clean else piece
+
+
+def clean_piece(piece: ParsedPiece) -> ParsedPiece:
+    """Clean `piece`'s title and body in place and return it, with every edit and warning added.
+
+    One vocabulary is built from the whole piece so that a word seen whole anywhere in it (the title included)
+    is evidence for repairing its broken form elsewhere. The summary and subheadings are copies of body
+    paragraphs, so they are taken from the cleaned body rather than cleaned (and logged) a second time; a
+    summary of its own (a feed item's description) is cleaned, and logged, on its own.
+    """
     vocabulary = build_vocabulary(piece.title, piece.body)
     paragraphs = piece.body.split("\n\n")
     summary_index = paragraphs.index(piece.summary) if piece.summary in paragraphs else None
@@ -31,6 +42,10 @@ def prepare_piece(text: str, *, clean: bool = True) -> ParsedPiece:
     if len(cleaned) == len(paragraphs):
         if summary_index is not None:
             piece.summary = cleaned[summary_index]
+        elif piece.summary and piece.format != "text":
+            result = clean_text(piece.summary, vocabulary=vocabulary, field="summary")
+            piece.summary = result.text
+            piece.edits.extend(result.edits)
         piece.subheadings = [p.removeprefix(HEADING_PREFIX) for p in cleaned if p.startswith(HEADING_PREFIX)]
     else:
         # A repair changed the paragraph layout (an entity that was a line break): clean the copies on their own.

@@ -270,3 +270,54 @@ def test_a_lede_that_starts_with_by_is_no_byline_and_no_warning():
     piece = parse_piece(TEMPLATE.replace("Mira Oduya", "By Monday, the port had cleared its backlog."))
     assert piece.authors == [] and piece.warnings == []
     assert piece.body.startswith("By Monday, the port had cleared its backlog.")
+
+
+@pytest.mark.parametrize(
+    ("footer", "title", "source"),
+    [
+        ("The post Fees rise appeared first on The Coastal Ledger.", "Fees rise", "The Coastal Ledger"),
+        ("The post Fees rise first appeared on The Coastal Ledger.", "Fees rise", "The Coastal Ledger"),
+        ("La entrada Suben las tasas se publicó primero en Diario Costa.", "Suben las tasas", "Diario Costa"),
+        ("Articolul Taxele cresc apare prima dată în Gazeta Văii.", "Taxele cresc", "Gazeta Văii"),
+        ("O post Taxas sobem apareceu primeiro em Jornal do Vale.", "Taxas sobem", "Jornal do Vale"),
+        (
+            "L’article Les taxes augmentent est apparu en premier sur L’Écho du Lac.",
+            "Les taxes augmentent",
+            "L’Écho du Lac",
+        ),
+        ("L'article Les taxes augmentent est apparu en premier sur Écho.", "Les taxes augmentent", "Écho"),
+        ("Cet article Les taxes augmentent est apparu en premier sur Écho.", "Les taxes augmentent", "Écho"),
+        ("Der Beitrag Gebühren steigen erschien zuerst auf Talbote.", "Gebühren steigen", "Talbote"),
+        ("L'articolo Le tasse aumentano proviene da Corriere del Lago.", "Le tasse aumentano", "Corriere del Lago"),
+        ("L’articolo Le tasse aumentano proviene da Corriere del Lago.", "Le tasse aumentano", "Corriere del Lago"),
+    ],
+)
+def test_footers_in_every_wordpress_wording_give_title_and_source_and_leave_the_body(footer, title, source):
+    piece = parse_piece(f"{title}\n\nThe first paragraph of the piece.\n\n{footer}")
+    assert piece.title == title
+    assert piece.source_name == source
+    assert piece.body == "The first paragraph of the piece."
+
+
+def test_a_localized_footer_glued_to_the_last_word_is_split_off():
+    piece = parse_piece(
+        "Gebühren steigen\n\nDie Gebühren steigen.Der Beitrag Gebühren steigen erschien zuerst auf Talbote."
+    )
+    assert piece.source_name == "Talbote"
+    assert piece.body == "Die Gebühren steigen."
+
+
+def test_prose_using_a_footer_verb_without_the_template_stays_in_the_body():
+    text = "Museo\n\nIl quadro proviene da una collezione privata.\n\nThe post Museo appeared first on Corriere."
+    piece = parse_piece(text)
+    assert piece.body == "Il quadro proviene da una collezione privata."
+    assert piece.source_name == "Corriere"
+
+
+def test_a_localized_footer_ends_a_long_piece_too():
+    body = " ".join(["Der Stadtrat hat am Montag über die neuen Gebühren beraten."] * 120)
+    piece = parse_piece(
+        f"Gebühren steigen\n\n{body}\n\nDer Beitrag Gebühren steigen erschien zuerst auf Talbote.\nRead More"
+    )
+    assert piece.source_name == "Talbote"
+    assert piece.body == body
