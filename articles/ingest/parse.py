@@ -607,7 +607,7 @@ def _html_body(html: str, title: str | None, warnings: list[str], *, raw_wordpre
     blocks = _without_title_repeats(blocks, title, warnings)
     if blocks and blocks[0].kind == PARAGRAPH:
         lines = blocks[0].text.split("\n")
-        byline, authors, _, outlet = _take_byline(lines)
+        byline, authors, _, outlet = _take_byline(lines, warnings)
         if byline or outlet:
             body.byline, body.byline_authors, body.outlet = byline, authors, outlet
             rest = "\n".join(line for line in lines if line.strip()).strip()
@@ -694,7 +694,7 @@ def _text_body(text: str, title: str | None, warnings: list[str]) -> _ItemBody:
     lines = _body_lines(text)
     if title and lines and same_title(lines[0], title):
         del lines[0]
-    byline, authors, _, outlet = _take_byline(lines)
+    byline, authors, _, outlet = _take_byline(lines, warnings)
     body_lines, _, _ = _render(_blocks(lines, title))
     blocks = []
     for line in body_lines:
