@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.db import connection
 
+from articles import workflow
 from articles.ingest import runs
 from articles.ingest.load import LoadSettings, PieceResult, load_batch
 from articles.ingest.reading import PieceInput, RawPiece, check_paths, iter_piece_inputs
@@ -109,6 +110,8 @@ def import_pieces(
     """
     started = time.perf_counter()
     user = _user_or_none(options.user)
+    if user is not None and options.status == Article.Status.PUBLISHED:
+        workflow.require_publication_right(user, None, status=options.status, published_at=None)
     batch = None
     if not options.dry_run:
         batch = runs.start_batch(channel=options.channel, initiated_by=user, options=options.describe())

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from articles import workflow
 from articles.ingest.rows import allocate_ids, insert_rows, rows_per_statement
 from articles.ingest.staging import StagedPiece
 from articles.models import (
@@ -39,6 +41,10 @@ from articles.models import (
 
 Outcome = ImportRecord.Outcome
 RACE_RETRIES = 3
+PUBLICATION_TIME_KEPT = (
+    "The piece gives another publication time; the article's was kept, since moving a published article's time "
+    "needs the publish permission."
+)
 CONFLICT_WARNING = "An editor has changed this article since it was imported; this version was not applied."
 ORIGIN_MAX = ImportRecord._meta.get_field("origin").max_length
 TITLE_MAX = Article._meta.get_field("title").max_length
@@ -162,8 +168,9 @@ def _decide(staged: list[StagedPiece], *, settings: LoadSettings) -> list[_Decis
             continue
         else:
             by_fingerprint.pop(article.fingerprint, None)
+            warnings = _keep_publication_time(article, piece, settings)
             _apply_piece(article, piece)
-            decisions.append(_Decision(piece, Outcome.UPDATED, article))
+            decisions.append(_Decision(piece, Outcome.UPDATED, article, warnings))
         by_identity[identity] = article
         by_fingerprint[piece.fingerprint] = article
     return decisions
@@ -258,6 +265,23 @@ def _new_article(piece: StagedPiece, source: Source | None, settings: LoadSettin
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
     return article
+
+
+def _keep_publication_time(article: Article, piece: StagedPiece, settings: LoadSettings) -> list[str]:
+    """Keep a published article's publication time when the importing user may not move it; return why, if so.
+
+    A re-imported piece may carry another date; applying it to a published article reschedules it (a future date
+    takes it off the site), which needs the publish permission like any other change of publication time.
+    """
+    new_time = piece.parsed.published_at
+    if new_time is None or settings.user is None:
+        return []
+    try:
+        workflow.require_publication_right(settings.user, article, status=article.status, published_at=new_time)
+    except PermissionDenied:
+        piece.parsed.published_at = None
+        return [PUBLICATION_TIME_KEPT]
+    return []
 
 
 def _apply_piece(article: Article, piece: StagedPiece) -> None:
