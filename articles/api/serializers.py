@@ -12,6 +12,7 @@ from rest_framework import serializers
 from taggit.models import Tag
 
 from articles.api.rendering import render_body_html
+from articles.ids import parse_id
 from articles.models import (
     Article,
     Author,
@@ -53,18 +54,21 @@ def requested_fields(request) -> set[str] | None:
     return {name.strip() for name in raw.split(",") if name.strip()}
 
 
-MAX_ID = 2**63 - 1
-
-
 class IdField(serializers.PrimaryKeyRelatedField):
-    """A primary key that must fit a 64-bit column: a larger number is a validation error, not a database error."""
+    """A primary key: a whole number (or its ASCII digits) that fits a 64-bit column.
+
+    Anything else (a float, `Infinity`, `²`, a number no column holds) is a validation error, not a database error.
+    """
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or (isinstance(data, int) and not 0 < data <= MAX_ID):
+        if isinstance(data, float) and data.is_integer():
+            data = int(data)
+        if not isinstance(data, int | str) or isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        pk = parse_id(data)
+        if pk is None:
             self.fail("does_not_exist", pk_value=data)
-        if isinstance(data, str) and data.isdigit() and int(data) > MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
-        return super().to_internal_value(data)
+        return super().to_internal_value(pk)
 
 
 class ArticleCountField(serializers.IntegerField):
@@ -431,6 +435,8 @@ class TopicSerializer(DerivedSlugMixin, serializers.ModelSerializer):
     def validate_keywords(self, value):
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise serializers.ValidationError("Expected a list of words.")
+        if any("\x00" in item for item in value):
+            raise serializers.ValidationError("Null characters are not allowed.")
         return value
 
     def validate_iptc_code(self, value):
