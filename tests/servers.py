@@ -1,0 +1,53 @@
+"""A real gunicorn serving newsroom from a scratch database, for tests of what only a real server shows."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Gunicorn:
+    """`gunicorn newsroom.wsgi` on a free local port with the given environment; stopped with `stop()`."""
+
+    def __init__(self, env: dict[str, str], *, workers: int = 1, log: Path):
+        self.port = free_port()
+        self.log = log
+        command = [str(GUNICORN), "newsroom.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
+        with open(log, "wb") as output:
+            self.process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **env}, stdout=output,
+                                            stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        self.wait_until_listening()
+
+    def wait_until_listening(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log.read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not listen within {seconds} s:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
