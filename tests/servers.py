@@ -19,12 +19,20 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """`gunicorn newsroom.wsgi` on a free local port with the given environment; stopped with `stop()`."""
+    """`gunicorn newsroom.wsgi` on a free local port with the given environment; stopped with `stop()`.
 
-    def __init__(self, env: dict[str, str], *, workers: int = 1, log: Path):
+    With `serve_script`, it is started as an operator would, through `bin/serve` (port and workers from the
+    environment).
+    """
+
+    def __init__(self, env: dict[str, str], *, workers: int = 1, log: Path, serve_script: bool = False):
         self.port = free_port()
         self.log = log
-        command = [str(GUNICORN), "newsroom.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
+        if serve_script:
+            command = [str(REPO / "bin" / "serve")]
+            env = {**env, "HOST": "127.0.0.1", "PORT": str(self.port), "WEB_CONCURRENCY": str(workers)}
+        else:
+            command = [str(GUNICORN), "newsroom.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
         with open(log, "wb") as output:
             self.process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **env}, stdout=output,
                                             stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip

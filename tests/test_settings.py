@@ -198,6 +198,10 @@ EFFECTS: dict[str, list[tuple[dict, str, object]]] = {
     "DJANGO_HSTS_PRELOAD": [
         ({**PRODUCTION, "DJANGO_HSTS_PRELOAD": "0"}, "s.SECURE_HSTS_PRELOAD", False),
     ],
+    "DJANGO_STATIC_ROOT": [
+        ({"DJANGO_STATIC_ROOT": "/srv/newsroom/static"}, "str(s.STATIC_ROOT)", "/srv/newsroom/static"),
+        ({}, "str(s.STATIC_ROOT) == str(s.BASE_DIR / 'staticfiles')", True),
+    ],
     "DJANGO_LOG_LEVEL": [
         ({"DJANGO_LOG_LEVEL": "DEBUG"}, "s.LOGGING['root']['level']", "DEBUG"),
         ({}, "s.LOGGING['root']['level']", "WARNING"),
