@@ -58,7 +58,7 @@ class SlugsField(ModelMultipleChoiceField):
         return super().clean(value)
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string"}})
+@extend_schema_field(OpenApiTypes.STR)  # each value; the schema lists them as a repeatable parameter
 class SlugsFilter(filters.ModelMultipleChoiceFilter):
     """One or several slugs (`?tag=a&tag=b`), each of which must name an existing row."""
 

@@ -4,6 +4,8 @@ Every field list is explicit. Identity, fingerprints, provenance, counters and t
 article's status and publication time change only through the workflow actions, never through a plain write.
 """
 
+from collections.abc import Mapping
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +14,7 @@ from rest_framework import serializers
 from taggit.models import Tag
 
 from articles.api.rendering import render_body_html
-from articles.ids import parse_id
+from articles.ids import MAX_ID, parse_id
 from articles.models import (
     Article,
     Author,
@@ -26,6 +28,28 @@ from articles.models import (
 )
 
 
+class StrictTypesMixin:
+    """Refuse a number or a boolean where text is expected, and an object where a list of ids is.
+
+    DRF would store `0` as "0" and read a JSON object's keys as a list; the schema promises strings and arrays.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            errors = {}
+            for field in self._writable_fields:
+                value = data.get(field.field_name)
+                if value is None:
+                    continue
+                if isinstance(field, serializers.CharField) and not isinstance(value, str):
+                    errors[field.field_name] = ["Not a valid string."]
+                elif isinstance(field, serializers.ManyRelatedField) and not isinstance(value, list):
+                    errors[field.field_name] = [f'Expected a list of items but got type "{type(value).__name__}".']
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
 class SparseFieldsMixin:
     """Keep only the fields named in `?fields=a,b,c` (top-level serializer only); an unknown name is a 400."""
 
@@ -35,10 +59,11 @@ class SparseFieldsMixin:
         wanted = requested_fields(request)
         if wanted is None:
             return
-        unknown = wanted - set(self.fields)
+        shown = [name for name, field in self.fields.items() if not field.write_only]
+        unknown = wanted - set(shown)
         if unknown:
             raise serializers.ValidationError(
-                {"fields": [f"Unknown field(s): {', '.join(sorted(unknown))}. Choose from: {', '.join(self.fields)}."]}
+                {"fields": [f"Unknown field(s): {', '.join(sorted(unknown))}. Choose from: {', '.join(shown)}."]}
             )
         for name in set(self.fields) - wanted:
             self.fields.pop(name)
@@ -48,12 +73,13 @@ def requested_fields(request) -> set[str] | None:
     """Return the field names a GET asked for with `?fields=`, or None when it asked for all of them."""
     if request is None or request.method != "GET":
         return None
-    raw = request.query_params.get("fields", "").strip()
+    raw = request.query_params.get("fields", "").strip(" ")
     if not raw:
         return None
-    return {name.strip() for name in raw.split(",") if name.strip()}
+    return {name.strip(" ") for name in raw.split(",") if name.strip(" ")}
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdField(serializers.PrimaryKeyRelatedField):
     """A primary key: a whole number (or its ASCII digits) that fits a 64-bit column.
 
@@ -106,12 +132,15 @@ class BylineSerializer(serializers.Serializer):
     position = serializers.IntegerField(read_only=True)
 
 
-class BylineWriteSerializer(serializers.Serializer):
+class BylineWriteSerializer(StrictTypesMixin, serializers.Serializer):
     author = IdField(queryset=Author.objects.all())
     role = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string", "maxLength": 100}})
+TEXT_PATTERN = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"  # some text besides white space, and no NUL
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "maxLength": 100, "pattern": TEXT_PATTERN}})
 class TagListField(serializers.Field):
     """Tags as a list of names (read from `tag_names`, see `attach_relations`); a write replaces the whole set."""
 
@@ -124,8 +153,10 @@ class TagListField(serializers.Field):
     def to_internal_value(self, data):
         if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
             raise serializers.ValidationError("Expected a list of tag names.")
+        if any("\x00" in item for item in data):
+            raise serializers.ValidationError("Null characters are not allowed.")
         names = [" ".join(item.split()) for item in data]
-        if any(not name or len(name) > 100 for name in names):
+        if any(not name or len(raw) > 100 for name, raw in zip(names, data, strict=True)):
             raise serializers.ValidationError("Each tag name needs 1 to 100 characters.")
         return list(dict.fromkeys(names))
 
@@ -204,7 +235,7 @@ class ArticleListSerializer(SparseFieldsMixin, serializers.ModelSerializer):
         return getattr(article, "snippet", None)
 
 
-class ArticleDetailSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, serializers.ModelSerializer):
     """An article in full, and the shape clients write: relations by id, tags by name."""
 
     source = SourceSummarySerializer(read_only=True, allow_null=True)
@@ -350,7 +381,7 @@ class ArticleDetailSerializer(SparseFieldsMixin, serializers.ModelSerializer):
             article.tags.set(tags)
 
 
-class PublishSerializer(serializers.Serializer):
+class PublishSerializer(StrictTypesMixin, serializers.Serializer):
     at = serializers.DateTimeField(
         required=False, help_text="Publication time; a future time schedules the article. Default: now."
     )
@@ -383,7 +414,7 @@ class UniqueNameMixin:
         return value
 
 
-class AuthorSerializer(UniqueNameMixin, DerivedSlugMixin, serializers.ModelSerializer):
+class AuthorSerializer(StrictTypesMixin, UniqueNameMixin, DerivedSlugMixin, serializers.ModelSerializer):
     article_count = ArticleCountField()
 
     class Meta:
@@ -395,8 +426,24 @@ class AuthorSerializer(UniqueNameMixin, DerivedSlugMixin, serializers.ModelSeria
     duplicate_name_message = "An author with this name already exists."
 
 
-class SourceSerializer(UniqueNameMixin, DerivedSlugMixin, serializers.ModelSerializer):
+# An outlet's web address: http(s), a host name with a top-level domain, an optional port, path and query. The same
+# pattern is the schema's, so what the schema calls valid is what the API accepts.
+HOMEPAGE_PATTERN = (
+    r"^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?::[0-9]{1,5})?(?:[/?#][^\s\x00]*)?$"
+)
+
+
+class SourceSerializer(StrictTypesMixin, UniqueNameMixin, DerivedSlugMixin, serializers.ModelSerializer):
     article_count = ArticleCountField()
+    homepage_url = serializers.RegexField(
+        HOMEPAGE_PATTERN,
+        max_length=200,
+        allow_blank=True,
+        required=False,
+        trim_whitespace=False,
+        help_text="The outlet's web address (http or https), or empty.",
+        error_messages={"invalid": "Enter an http(s) address with a host name, such as https://news.example/."},
+    )
 
     class Meta:
         model = Source
@@ -407,10 +454,16 @@ class SourceSerializer(UniqueNameMixin, DerivedSlugMixin, serializers.ModelSeria
     duplicate_name_message = "A source with this name already exists."
 
 
-class TopicSerializer(DerivedSlugMixin, serializers.ModelSerializer):
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class WordListField(serializers.JSONField):
+    """A list of words, stored as JSON (`TopicSerializer.validate_keywords` checks the shape)."""
+
+
+class TopicSerializer(StrictTypesMixin, DerivedSlugMixin, serializers.ModelSerializer):
     """A topic with its place in the tree: its parent and its direct children."""
 
     article_count = ArticleCountField()
+    keywords = WordListField(required=False, help_text="Words that suggest this topic.")
     parent = IdField(queryset=Topic.objects.all(), allow_null=True, required=False)
     children = IdField(many=True, read_only=True)
 
@@ -454,7 +507,7 @@ class TopicSerializer(DerivedSlugMixin, serializers.ModelSerializer):
         return parent
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(StrictTypesMixin, serializers.ModelSerializer):
     """A tag; its slug is derived from the name by taggit (made unique with a number when needed)."""
 
     article_count = ArticleCountField()
@@ -499,7 +552,7 @@ class ImportRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ImportRequestSerializer(serializers.Serializer):
+class ImportRequestSerializer(StrictTypesMixin, serializers.Serializer):
     text = serializers.CharField(trim_whitespace=False, help_text="The piece, exactly as received.")
     source = serializers.CharField(
         max_length=200, required=False, allow_blank=True, help_text="The outlet, when the piece does not name it."

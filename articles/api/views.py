@@ -302,7 +302,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             "(updated, unchanged, duplicate, conflict), 422 when the piece could not be imported."
         ),
         parameters=[OpenApiParameter("source", OpenApiTypes.STR, description="The outlet (text/plain bodies).")],
-        request={"text/plain": OpenApiTypes.STR, "application/json": ImportRequestSerializer},
+        request={"text/plain": {"type": "string", "minLength": 1}, "application/json": ImportRequestSerializer},
         responses={
             201: ImportResultSerializer,
             200: ImportResultSerializer,

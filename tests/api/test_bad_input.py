@@ -202,3 +202,18 @@ def test_a_publication_time_no_column_holds_is_a_400(client_for, editor, newsroo
 def test_a_long_odd_query_value_is_a_400_not_an_error(anon, newsroom):
     assert_json_400(anon.get(LIST, {"tag": "\u202e" * 5_000}), "tag")
     assert_json_400(anon.get(LIST, {"search": "\ufffd" * 5_000}), "search")
+
+
+@pytest.mark.parametrize(
+    "text", ["PATH_INFO", "a_b", "_", "__init__", "deal_signed", "NEAR", '"', "*", "a:b", "(", "-a"]
+)
+@pytest.mark.parametrize("ordering", ["relevance", "-published_at"])
+def test_a_search_with_underscores_or_fts_syntax_is_answered(anon, newsroom, text, ordering):
+    response = anon.get(LIST, {"search": text, "ordering": ordering})
+    assert response.status_code == 200, response.content[:300]
+
+
+def test_a_search_across_an_underscore_finds_both_words(anon, newsroom):
+    assert [row["id"] for row in anon.get(LIST, {"search": "pipeline_deal"}).json()["results"]] == [
+        newsroom.pipeline.pk
+    ]
