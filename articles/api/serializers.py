@@ -4,6 +4,7 @@ Every field list is explicit. Identity, fingerprints, provenance, counters and t
 article's status and publication time change only through the workflow actions, never through a plain write.
 """
 
+import re
 from collections.abc import Mapping
 
 from django.db import transaction
@@ -14,6 +15,7 @@ from rest_framework import serializers
 from taggit.models import Tag
 
 from articles.api.rendering import render_body_html
+from articles.api.schema import SOME_TEXT
 from articles.ids import MAX_ID, parse_id
 from articles.models import (
     Article,
@@ -29,9 +31,11 @@ from articles.models import (
 
 
 class StrictTypesMixin:
-    """Refuse a number or a boolean where text is expected, and an object where a list of ids is.
+    """Refuse a number or a boolean where text is expected, text longer than its limit, and an object where a list
+    of ids is.
 
-    DRF would store `0` as "0" and read a JSON object's keys as a list; the schema promises strings and arrays.
+    DRF would store `0` as "0", measure text after trimming its white space, and read a JSON object's keys as a
+    list; the schema promises strings of at most the limit, and arrays.
     """
 
     def to_internal_value(self, data):
@@ -43,6 +47,9 @@ class StrictTypesMixin:
                     continue
                 if isinstance(field, serializers.CharField) and not isinstance(value, str):
                     errors[field.field_name] = ["Not a valid string."]
+                elif isinstance(field, serializers.CharField) and field.max_length and len(value) > field.max_length:
+                    # measured as sent: DRF would trim white space first and let a longer value through
+                    errors[field.field_name] = [f"Ensure this field has no more than {field.max_length} characters."]
                 elif isinstance(field, serializers.ManyRelatedField) and not isinstance(value, list):
                     errors[field.field_name] = [f'Expected a list of items but got type "{type(value).__name__}".']
             if errors:
@@ -137,10 +144,7 @@ class BylineWriteSerializer(StrictTypesMixin, serializers.Serializer):
     role = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-TEXT_PATTERN = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"  # some text besides white space, and no NUL
-
-
-@extend_schema_field({"type": "array", "items": {"type": "string", "maxLength": 100, "pattern": TEXT_PATTERN}})
+@extend_schema_field({"type": "array", "items": {"type": "string", "maxLength": 100, "pattern": SOME_TEXT}})
 class TagListField(serializers.Field):
     """Tags as a list of names (read from `tag_names`, see `attach_relations`); a write replaces the whole set."""
 
@@ -426,24 +430,34 @@ class AuthorSerializer(StrictTypesMixin, UniqueNameMixin, DerivedSlugMixin, seri
     duplicate_name_message = "An author with this name already exists."
 
 
-# An outlet's web address: http(s), a host name with a top-level domain, an optional port, path and query. The same
-# pattern is the schema's, so what the schema calls valid is what the API accepts.
+# An outlet's web address: http(s), a host name with a top-level domain, an optional port, and a path and query in
+# printable ASCII (percent-encode the rest); or nothing. The same pattern is the schema's, so what the schema calls
+# valid is what the API accepts.
 HOMEPAGE_PATTERN = (
-    r"^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?::[0-9]{1,5})?(?:[/?#][^\s\x00]*)?$"
+    r"^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+    r"(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$"
 )
+
+
+@extend_schema_field({"type": "string", "maxLength": 200, "pattern": HOMEPAGE_PATTERN})
+class HomepageField(serializers.CharField):
+    """An outlet's web address matched whole against HOMEPAGE_PATTERN (as sent: nothing is trimmed), or empty."""
+
+    default_error_messages = {"invalid": "Enter an http(s) address with a host name, such as https://news.example/."}
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=200, allow_blank=True, trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value and not re.fullmatch(HOMEPAGE_PATTERN, value):
+            self.fail("invalid")
+        return value
 
 
 class SourceSerializer(StrictTypesMixin, UniqueNameMixin, DerivedSlugMixin, serializers.ModelSerializer):
     article_count = ArticleCountField()
-    homepage_url = serializers.RegexField(
-        HOMEPAGE_PATTERN,
-        max_length=200,
-        allow_blank=True,
-        required=False,
-        trim_whitespace=False,
-        help_text="The outlet's web address (http or https), or empty.",
-        error_messages={"invalid": "Enter an http(s) address with a host name, such as https://news.example/."},
-    )
+    homepage_url = HomepageField(required=False, help_text="The outlet's web address (http or https), or empty.")
 
     class Meta:
         model = Source

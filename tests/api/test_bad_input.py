@@ -217,3 +217,68 @@ def test_a_search_across_an_underscore_finds_both_words(anon, newsroom):
     assert [row["id"] for row in anon.get(LIST, {"search": "pipeline_deal"}).json()["results"]] == [
         newsroom.pipeline.pk
     ]
+
+
+@pytest.mark.parametrize(
+    "url, body, field",
+    [
+        ("/api/v1/tags/", {"name": 5}, "name"),
+        ("/api/v1/tags/", {"name": True}, "name"),
+        ("/api/v1/authors/", {"name": "Ann", "bio": 0}, "bio"),
+        ("/api/v1/sources/", {"name": "Wire", "slug": 12}, "slug"),
+        ("/api/v1/tags/", {"name": " " + "x" * 100}, "name"),
+        ("/api/v1/sources/", {"name": "\x1e" + "x" * 200}, "name"),
+        (LIST, {"title": "Storm", "topic_ids": {}}, "topic_ids"),
+        (LIST, {"title": "Storm", "topic_ids": {"1": 1}}, "topic_ids"),
+        (LIST, {"title": "Storm", "tags": ["a\x00"]}, "tags"),
+        (LIST, {"title": "Storm", "tags": ["a" + " " * 100]}, "tags"),
+        ("/api/v1/sources/", {"name": "Wire", "homepage_url": "https://news.a"}, "homepage_url"),
+        ("/api/v1/sources/", {"name": "Wire", "homepage_url": " https://news.example"}, "homepage_url"),
+    ],
+)
+def test_a_value_of_another_type_or_over_its_length_as_sent_is_a_400(client_for, editor, url, body, field):
+    assert_json_400(client_for(editor).post(url, body, format="json"), field)
+
+
+def test_an_outlet_address_the_schema_accepts_is_stored(client_for, editor):
+    response = client_for(editor).post(
+        "/api/v1/sources/", {"name": "Wire", "homepage_url": "https://news.example:8443/world?x=1"}, format="json"
+    )
+    assert response.status_code == 201 and response.json()["homepage_url"] == "https://news.example:8443/world?x=1"
+
+
+@pytest.mark.parametrize("fields", ["bylines", "source_id", "id,topic_ids"])
+def test_sparse_fields_cannot_name_a_write_only_field(anon, newsroom, fields):
+    assert_json_400(anon.get(f"{LIST}{newsroom.pipeline.pk}/", {"fields": fields}), "fields")
+
+
+def test_sparse_fields_take_spaces_and_empty_items_between_names(anon, newsroom):
+    row = anon.get(LIST, {"fields": " id , title,,"}).json()["results"][0]
+    assert set(row) == {"id", "title"}
+
+
+@pytest.mark.parametrize("url", ["https://news.example\n", "https://news.example/\x1c", "https://news.example/ü"])
+def test_an_outlet_address_with_a_trailing_newline_or_odd_characters_is_a_400(client_for, editor, url):
+    assert_json_400(client_for(editor).post("/api/v1/sources/", {"name": "Wire", "homepage_url": url}, format="json"),
+                    "homepage_url")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "url, body, field",
+    [("/api/v1/tags/", {"name": "\x1c"}, "name"), ("/api/v1/authors/", {"name": "\x85\u3000"}, "name"),
+     (LIST, {"title": "Storm", "tags": ["\x1f"]}, "tags")],
+)  # fmt: skip
+def test_text_of_white_space_alone_is_a_400(client_for, editor, url, body, field):
+    assert_json_400(client_for(editor).post(url, body, format="json"), field)
+
+
+def test_the_schemas_white_space_is_pythons():
+    import re
+    import sys
+
+    from articles.api.schema import WHITE_SPACE
+
+    spelled = re.compile(f"[{WHITE_SPACE}]")
+    assert {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()} == {
+        chr(c) for c in range(sys.maxunicode + 1) if spelled.match(chr(c))
+    }
