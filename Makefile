@@ -10,7 +10,7 @@ PORT ?= 8000
 # First interpreter that actually runs and is >= 3.12 (pyenv shims that fail are skipped).
 PYTHON ?= $(shell sh bin/find-python)
 
-.PHONY: run test lint deploy serve bench-accuracy bench-import bench-admin bench-api venv clean browser
+.PHONY: run test lint deploy serve fuzz-api bench-accuracy bench-import bench-admin bench-api venv clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "newsroom needs Python 3.12 or newer; none found. Install one or set PYTHON=..." >&2; exit 1; }
@@ -34,6 +34,10 @@ deploy: $(STAMP)
 
 serve: $(STAMP)
 	HOST=$(HOST) PORT=$(PORT) bin/serve
+
+# schemathesis over HTTP with every check, anonymous and signed in, against gunicorn on a scratch database.
+fuzz-api: $(STAMP)
+	bin/fuzz-api
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

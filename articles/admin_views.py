@@ -6,10 +6,11 @@ import datetime
 import difflib
 from typing import TYPE_CHECKING
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR, ChangeList, ChangeListSearchForm
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -66,12 +67,26 @@ class CalendarBoundChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+SEARCH_MAX_CHARS = 200  # as the API's `?search=`
+
+
+class ArticleSearchForm(ChangeListSearchForm):
+    """The desk's search box, with a length limit: the full-text query grows with every word, and a search of a few
+    thousand words kept PostgreSQL busy for a minute and more. A longer search is refused with a message."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[SEARCH_VAR] = forms.CharField(required=False, strip=False, max_length=SEARCH_MAX_CHARS)
+
+
 class ArticleChangeList(CalendarBoundChangeList):
     """The article list, built so that a page costs the same at 100,000 articles as at 100.
 
     The long text columns are left out of the row query (sorting them is what makes a list slow), bylines come in one
     query, the warnings flag is looked up for the page's rows only, and search results come best first.
     """
+
+    search_form_class = ArticleSearchForm
 
     def get_queryset(self, request, exclude_parameters=None):
         bylines = Byline.objects.select_related("author").order_by("position")

@@ -85,3 +85,15 @@ def test_topic_keywords_nested_too_deeply_are_a_form_error(login, superuser):
 def test_a_nul_in_a_desk_or_feed_query_is_a_400(desk, url):
     response = desk.get(url)
     assert response.status_code == 400 and b"NUL" in response.content
+
+
+def test_a_search_longer_than_the_box_takes_is_refused_with_a_message(desk):
+    response = desk.get(CHANGELIST, {"q": "harbour " * 3000})
+    assert response.status_code == 200
+    assert any("at most 200 characters" in str(message) for message in response.context["messages"])
+    assert response.context["cl"].query == ""
+
+
+def test_a_search_within_the_limit_still_searches(desk):
+    response = desk.get(CHANGELIST, {"q": "harbour"})
+    assert [row.title for row in response.context["cl"].result_list] == ["Harbour opens"]
