@@ -107,7 +107,7 @@ def test_the_fuzzing_runs_every_check_schemathesis_has():
 
 @pytest.mark.django_db
 @schema.include(method="GET").parametrize()
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_anonymous_requests_never_fail_and_conform_to_the_schema(case, known_rows):
     case.call_and_validate()
 
@@ -121,6 +121,29 @@ def test_anonymous_writes_are_refused_as_the_schema_says(case, known_rows):
 
 @pytest.mark.django_db
 @writes.parametrize()
-@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_editor_requests_never_fail_and_conform_to_the_schema(case, known_rows, editor_token):
     case.call_and_validate(headers={"Authorization": f"Token {editor_token}"})
+
+
+# Chained requests, signed in with a token the schema's config carries, so the checks know the credentials are real.
+SEQUENCE_TOKEN = "5e9f0c1d2a3b4c5d6e7f8091a2b3c4d5e6f70819"
+sequences = schemathesis.openapi.from_wsgi("/api/schema/", application)
+sequences.config.update(headers={"Authorization": f"Token {SEQUENCE_TOKEN}"})
+EditorSequences = sequences.as_state_machine()
+
+
+@pytest.mark.django_db
+def test_sequences_of_editor_requests_keep_to_the_schema(known_rows, editor):
+    """Requests chained by the schema's links (create, then read, change, delete), with every check: among them,
+    a created resource can be read at once and a deleted one stays gone."""
+    Token.objects.create(user=editor, key=SEQUENCE_TOKEN)
+    EditorSequences.run(
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        )
+    )
