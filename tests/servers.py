@@ -12,6 +12,16 @@ REPO = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
+def process_environment(env: dict[str, str]) -> dict[str, str]:
+    """Return this process's environment with `env` on top, less what only the test process may set.
+
+    The browser tests allow Django's async-unsafe calls in this process; a server or command started from here is a
+    deployment of its own, where `check --deploy` rightly refuses that setting.
+    """
+    inherited = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**inherited, **env}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -34,7 +44,7 @@ class Gunicorn:
         else:
             command = [str(GUNICORN), "newsroom.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
         with open(log, "wb") as output:
-            self.process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **env}, stdout=output,
+            self.process = subprocess.Popen(command, cwd=REPO, env=process_environment(env), stdout=output,
                                             stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
         self.wait_until_listening()
 

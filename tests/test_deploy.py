@@ -5,14 +5,13 @@ API's docs and the browsable API are server errors, so `check --deploy` says so 
 """
 
 import http.client
-import os
 import re
 import secrets
 import subprocess
 import sys
 
 from tests.importing.test_crash_and_concurrency import ScratchDatabase
-from tests.servers import REPO, Gunicorn
+from tests.servers import REPO, Gunicorn, process_environment
 from tests.test_settings import REDIS_URL
 
 
@@ -30,7 +29,7 @@ def production_env(database_url: str, static_root) -> dict[str, str]:
 
 
 def run(command, env, **kwargs):
-    return subprocess.run(command, cwd=REPO, env={**os.environ, **env}, capture_output=True, text=True, timeout=300,
+    return subprocess.run(command, cwd=REPO, env=process_environment(env), capture_output=True, text=True, timeout=300,
                           **kwargs)  # fmt: skip
 
 
