@@ -10,7 +10,7 @@ PORT ?= 8000
 # First interpreter that actually runs and is >= 3.12 (pyenv shims that fail are skipped).
 PYTHON ?= $(shell sh bin/find-python)
 
-.PHONY: run test lint bench-accuracy bench-import bench-admin bench-api bench-feeds venv clean browser
+.PHONY: run test lint deploy serve fuzz-api bench-accuracy bench-import bench-admin bench-api bench-feeds venv clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "newsroom needs Python 3.12 or newer; none found. Install one or set PYTHON=..." >&2; exit 1; }
@@ -26,6 +26,18 @@ run: $(STAMP)
 	$(BIN)/python manage.py import_articles samples/ --status published --verbosity 1 || true
 	$(BIN)/python manage.py ensure_admin
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production: `make deploy` each release (collectstatic, migrate, check --deploy), then `make serve` (gunicorn).
+# Both read the production environment (README.md, "Deployment"); PORT and WEB_CONCURRENCY set the port and workers.
+deploy: $(STAMP)
+	bin/deploy
+
+serve: $(STAMP)
+	HOST=$(HOST) PORT=$(PORT) bin/serve
+
+# schemathesis over HTTP with every check, anonymous and signed in, against gunicorn on a scratch database.
+fuzz-api: $(STAMP)
+	bin/fuzz-api
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

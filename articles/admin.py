@@ -9,6 +9,7 @@ from django.contrib.admin import ActionLocation
 from django.contrib.admin.options import ShowFacets
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.forms import Media
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -16,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import admin_views, workflow
+from articles.admin_fields import JSONTextField
 from articles.admin_filters import (
     AuthorFilter,
     DuplicateFilter,
@@ -241,6 +243,7 @@ class SourceAdmin(CountedAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(CountedAdmin):
+    formfield_overrides = {models.JSONField: {"form_class": JSONTextField}}
     ordering = ["name"]
     list_display = ["tree_name", "iptc_code", "article_count"]
     list_filter = [ParentTopicFilter]
@@ -266,6 +269,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_select_related = ["initiated_by"]
     date_hierarchy = "started_at"
     show_full_result_count = False
+
+    def get_changelist(self, request, **kwargs):
+        return admin_views.CalendarBoundChangeList
 
     def has_add_permission(self, request):
         return False

@@ -11,6 +11,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from articles.ids import parse_id
 from articles.models import Article, Byline, ImportRecord, Topic
 
 
@@ -25,7 +26,7 @@ class AutocompleteFilter(admin.ListFilter):
         super().__init__(request, params, model, model_admin)
         values = params.pop(self.parameter_name, None)
         raw = values[-1] if isinstance(values, list) else values
-        self.value = int(raw) if raw and str(raw).isdigit() else None
+        self.value = parse_id(str(raw)) if raw else None  # a value that is no id (`²`, 30 digits) filters nothing
         if raw is not None:
             self.used_parameters[self.parameter_name] = raw
         field = model._meta.get_field(self.field_name)
@@ -185,7 +186,8 @@ class ParentTopicFilter(admin.SimpleListFilter):
         value = self.value()
         if value == "root":
             return queryset.filter(parent=None)
-        if value and value.isdigit():
-            topic = Topic.objects.filter(pk=value).first()
+        pk = parse_id(value) if value else None
+        if pk is not None:
+            topic = Topic.objects.filter(pk=pk).first()
             return queryset.filter(pk__in=topic.descendant_ids()) if topic else queryset.none()
         return queryset

@@ -6,10 +6,12 @@ import datetime
 import difflib
 from typing import TYPE_CHECKING
 
+from django import forms
 from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.admin import helpers
-from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR, ChangeList, ChangeListSearchForm
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent, ValidationError
 from django.core.paginator import Paginator
@@ -29,6 +31,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from articles import search
 from articles.admin_forms import ImportForm, MarkDuplicateForm, MergeAuthorsForm
+from articles.ids import parse_id
 from articles.models import Article, Byline, ImportRecord, Topic
 from articles.uploads import BoundedUploadHandler
 
@@ -56,12 +59,38 @@ class CappedCountPaginator(Paginator):
         return self.count >= self.cap
 
 
-class ArticleChangeList(ChangeList):
+class CalendarBoundChangeList(ChangeList):
+    """Django's change list, with a date drill-down past the calendar (a year of 20 digits, the day after
+    9999-12-31) answered as an invalid filter, like any other, rather than a crash: Django reads such dates without
+    catching the overflow."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+SEARCH_MAX_CHARS = 200  # as the API's `?search=`
+
+
+class ArticleSearchForm(ChangeListSearchForm):
+    """The desk's search box, with a length limit: the full-text query grows with every word, and a search of a few
+    thousand words kept PostgreSQL busy for a minute and more. A longer search is refused with a message."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[SEARCH_VAR] = forms.CharField(required=False, strip=False, max_length=SEARCH_MAX_CHARS)
+
+
+class ArticleChangeList(CalendarBoundChangeList):
     """The article list, built so that a page costs the same at 100,000 articles as at 100.
 
     The long text columns are left out of the row query (sorting them is what makes a list slow), bylines come in one
     query, the warnings flag is looked up for the page's rows only, and search results come best first.
     """
+
+    search_form_class = ArticleSearchForm
 
     def get_queryset(self, request, exclude_parameters=None):
         bylines = Byline.objects.select_related("author").order_by("position")
@@ -182,8 +211,10 @@ def search_articles(queryset, text: str):
     text = text.strip()
     if not text:
         return queryset
-    if text.lstrip("#").isdigit():
-        return queryset.filter(pk=int(text.lstrip("#")))
+    number = text.lstrip("#")
+    if number.isascii() and number.isdigit():  # an article number; `²` and the like are searched as words
+        pk = parse_id(number)
+        return queryset.filter(pk=pk) if pk is not None else queryset.none()
     matches = search.matching(queryset, text, vendor=connection.vendor)
     if matches.order_by().values("pk")[: RANKED_MATCHES_MAX + 1].count() > RANKED_MATCHES_MAX:
         return matches

@@ -41,7 +41,9 @@ class SearchVectorColumn(Expression):
         return f"{compiler.quote_name(alias)}.{connection.ops.quote_name('search_vector')}", []
 
 
-_TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+# Letters and digits, as FTS5's unicode61 tokenizer reads words: `\w` alone would keep `_`, which the tokenizer
+# splits on, and a quoted `a_b` is then a phrase, which the column-only index cannot answer (an error).
+_TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 HIGHLIGHT_START, HIGHLIGHT_STOP = "<mark>", "</mark>"
 
 

@@ -52,11 +52,13 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "axes",
+    "newsroom.apps.NewsroomConfig",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -139,7 +141,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` (bin/deploy) puts the static files WhiteNoise serves when DEBUG is off.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -230,7 +233,7 @@ REST_FRAMEWORK = {
     # X-Forwarded-For is ignored). The API's and the feeds' throttles and the sign-in lockout all read it from here.
     "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
     "EXCEPTION_HANDLER": "articles.api.exceptions.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "articles.api.schema.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -249,6 +252,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Request bodies are documented as JSON (imports also as text/plain): form encodings cannot carry the lists and
+    # nulls the resources take, though the server still reads simple forms.
+    "PARSER_WHITELIST": ["articles.api.parsers.LimitedJSONParser", "articles.api.parsers.PlainTextParser"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "AuthorKindEnum": "articles.models.Author.Kind",

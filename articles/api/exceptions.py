@@ -38,7 +38,9 @@ def api_exception_handler(exc, context):
             "It is still referred to by other records (for example articles or subtopics); detach them first."
         )
     elif isinstance(exc, DataError):
-        exc = ValidationError({"detail": "A value is outside the range the database can store."})
+        exc = ValidationError(
+            {"detail": "A value is outside the range the database can store, or text holds a NUL character."}
+        )
     elif isinstance(exc, IntegrityError):
         exc = Conflict("The change would break a uniqueness or integrity rule; another record holds the value.")
     elif isinstance(exc, DjangoValidationError):

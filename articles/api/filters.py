@@ -19,10 +19,9 @@ from rest_framework.exceptions import ValidationError
 from taggit.models import Tag, TaggedItem
 
 from articles.api.pagination import relevance_search
+from articles.ids import MAX_ID
 from articles.models import Article, Author, Byline, ImportRecord, Source, Topic, tags_visible_to
 from articles.search import matching
-
-MAX_ID = 2**63 - 1
 
 ARTICLE_ORDERINGS = [
     ("-published_at", "Newest publication first (the default)"),
@@ -60,7 +59,7 @@ class SlugsField(ModelMultipleChoiceField):
         return super().clean(value)
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string"}})
+@extend_schema_field(OpenApiTypes.STR)  # each value; the schema lists them as a repeatable parameter
 class SlugsFilter(filters.ModelMultipleChoiceFilter):
     """One or several slugs (`?tag=a&tag=b`), each of which must name an existing row."""
 
@@ -250,10 +249,20 @@ class TagFilter(FilterSet):
         fields = []
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    """A record's id: a whole number from 1 to the largest 64-bit id (`1.5`, `1e10` or `²` are a 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
 class ImportRecordFilter(FilterSet):
     outcome = filters.MultipleChoiceFilter(choices=ImportRecord.Outcome.choices)
-    article = filters.NumberFilter(field_name="article_id", min_value=1, max_value=MAX_ID)
-    batch = filters.NumberFilter(field_name="batch_id", min_value=1, max_value=MAX_ID)
+    article = IdFilter(field_name="article_id", help_text="Only the records of this article.")
+    batch = IdFilter(field_name="batch_id", help_text="Only the records of this import batch.")
     since = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:

@@ -26,6 +26,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from articles.ids import MAX_ID, parse_whole_number
 from articles.search import SEARCH_COUNT_MAX, counted_matches, relevance_page
 
 DEFAULT_PAGE_SIZE = 20
@@ -33,16 +34,27 @@ MAX_PAGE_SIZE = 100
 CURSOR_ORDERINGS = ("-published_at", "published_at", "-updated_at", "updated_at")
 
 
-def positive_int(params, name: str, default: int, maximum: int | None = None) -> int:
+MAX_PAGE = 999_999_999  # page numbers have at most nine digits
+
+
+def positive_int(params, name: str, default: int, maximum: int = MAX_PAGE) -> int:
     raw = params.get(name)
     if raw in (None, ""):
         return default
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
-        raise ValidationError({name: [f"Expected a positive whole number, got {raw!r}."]})
-    value = int(raw)
-    if maximum is not None and value > maximum:
+    value = parse_whole_number(raw, MAX_PAGE)
+    if value is None:
+        raise ValidationError({name: [f"Expected a whole number from 1 to {MAX_PAGE:,}, got {raw[:50]!r}."]})
+    if value > maximum:
         raise ValidationError({name: [f"At most {maximum}."]})
     return value
+
+
+# A cursor this API issues is about 100 characters; a longer token is refused before it is decoded.
+CURSOR_MAX_LENGTH = 256
+
+
+def refuse_constant(name: str):
+    raise ValueError(f"{name} is not a value a cursor holds")
 
 
 COUNT_SECONDS = 30
@@ -148,7 +160,7 @@ class PageNumberPagination(BasePagination):
                 "name": "page",
                 "in": "query",
                 "required": False,
-                "schema": {"type": "integer", "minimum": 1},
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
                 "description": "Page number, from 1.",
             },
             {
@@ -248,22 +260,33 @@ class ArticlePagination(PageNumberPagination):
         return Q(**{f"{field}__{comparison}": value})
 
     def decode_cursor(self, token):
+        """Return the (value, id) position a cursor holds; anything but a cursor this API issued is a 400.
+
+        The token is a client's input: its length is bounded before it is decoded (which also bounds how deeply
+        its JSON can nest), `NaN` and `Infinity` are refused, and every part must have the type it was issued with.
+        """
         if token is None:
             return None
+        refused = ValidationError({"cursor": ["This cursor is not one this API issued."]})
+        if len(token) > CURSOR_MAX_LENGTH:
+            raise refused
         try:
             padded = token + "=" * (-len(token) % 4)
-            data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-            ordering, value, last_id = data["o"], datetime.fromisoformat(data["v"]), int(data["i"])
-        except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error):
-            raise ValidationError({"cursor": ["This cursor is not one this API issued."]}) from None
+            data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")), parse_constant=refuse_constant)
+            ordering, moment, last_id = data["o"], data["v"], data["i"]
+            if not isinstance(moment, str) or type(last_id) is not int:
+                raise refused
+            value = datetime.fromisoformat(moment)
+        except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error, RecursionError):
+            raise refused from None
         if ordering != self.ordering:
             raise ValidationError({"cursor": ["This cursor belongs to another ordering; keep `ordering` unchanged."]})
         try:
             value = value.astimezone(UTC) if value.tzinfo is not None else None
         except (ValueError, OverflowError):
             value = None
-        if value is None or not 0 < last_id < 2**63:
-            raise ValidationError({"cursor": ["This cursor is not one this API issued."]})
+        if value is None or not 0 < last_id <= MAX_ID:
+            raise refused
         return value, last_id
 
     def encode_cursor(self) -> str:
@@ -298,7 +321,7 @@ class ArticlePagination(PageNumberPagination):
                 "name": "cursor",
                 "in": "query",
                 "required": False,
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "maxLength": CURSOR_MAX_LENGTH, "pattern": "^[A-Za-z0-9_-]+$"},
                 "description": "The position a previous cursor page's `next` link carries.",
             },
         ]

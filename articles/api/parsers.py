@@ -5,6 +5,7 @@ read the stream directly, so without this check a JSON body of any size would be
 """
 
 from django.conf import settings
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
 
 from articles.api.exceptions import PayloadTooLarge
@@ -24,9 +25,14 @@ def refuse_oversize(parser_context) -> None:
 
 
 class LimitedJSONParser(JSONParser):
+    """JSON bodies up to the size limit; a body nested too deeply for the decoder is a parse error like any other."""
+
     def parse(self, stream, media_type=None, parser_context=None):
         refuse_oversize(parser_context)
-        return super().parse(stream, media_type, parser_context)
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - the body is nested too deeply.") from None
 
 
 class PlainTextParser(BaseParser):

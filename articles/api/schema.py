@@ -1,8 +1,77 @@
-"""OpenAPI post-processing: document the error responses and validators every operation can produce.
+"""The OpenAPI schema's own parts: who may call what, and the error responses and validators of every operation.
 
 drf-spectacular describes the successful responses; the errors below come from the framework around each view
 (authentication, permissions, throttling, parsing, lookups), so they are added here once rather than per view.
+The schema says what the API accepts as closely as a schema can: reads open to anonymous readers carry an empty
+security requirement, query values that may be left empty say so, and no text value may hold a NUL character
+(PostgreSQL cannot store one, and the API refuses it).
 """
+
+from django.db.models import SlugField
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from rest_framework.permissions import SAFE_METHODS
+
+from articles.api.permissions import ModelPermissionsOrAnonReadOnly
+
+NO_NUL = "^[^\\x00]*$"
+# Python's white space (what `str.strip()` and `str.split()` remove), spelled out: regex engines disagree on `\s`
+# (ECMA's leaves out \x1c-\x1f and \x85, which Python strips), and schemathesis does not use Python's.
+WHITE_SPACE = "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+# A value that must not be blank: DRF trims white space first, so it needs some other character.
+SOME_TEXT = f"^[^\\x00]*[^\\x00{WHITE_SPACE}][^\\x00]*$"
+# Rows that `?fields=` can trim (articles.api.serializers.SparseFieldsMixin).
+SPARSE_COMPONENTS = {"ArticleList", "ArticleDetail"}
+# Query parameters whose empty value (`?since=`) is an error rather than "no filter".
+EMPTY_IS_AN_ERROR = {"pagination", "cursor"}
+
+
+SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
+
+
+def filter_limits(declared) -> dict:
+    """Return the JSON Schema limits a django-filter filter enforces on each value: length, slug shape, range."""
+    limits = {}
+    if declared.extra.get("max_length"):
+        limits["maxLength"] = declared.extra["max_length"]
+    to_field = declared.extra.get("to_field_name")
+    queryset = declared.extra.get("queryset")
+    if to_field and queryset is not None:
+        field = queryset.model._meta.get_field(to_field)
+        if field.max_length:
+            limits["maxLength"] = field.max_length
+        if isinstance(field, SlugField) and not field.allow_unicode:
+            limits["pattern"] = SLUG_PATTERN
+    return limits
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema of a view, with anonymous reads declared as such (`{}` among the requirements) and
+    each filter's own limits (length, slug shape) and help text on its query parameter."""
+
+    def _get_filter_parameters(self):
+        parameters = super()._get_filter_parameters()
+        filterset_class = getattr(self.view, "filterset_class", None)
+        declared_filters = filterset_class.base_filters if filterset_class is not None else {}
+        for parameter in parameters:
+            declared = declared_filters.get(parameter["name"])
+            if declared is None:
+                continue
+            if declared.extra.get("help_text") and not parameter.get("description"):
+                parameter["description"] = str(declared.extra["help_text"])
+            schema = parameter.get("schema", {})
+            values = schema.get("items", schema) if schema.get("type") == "array" else schema
+            if values.get("type") == "string":
+                for key, limit in filter_limits(declared).items():
+                    values.setdefault(key, limit)
+        return parameters
+
+    def get_auth(self):
+        auths = super().get_auth()
+        anonymous_reads = any(isinstance(p, ModelPermissionsOrAnonReadOnly) for p in self.view.get_permissions())
+        if self.method in SAFE_METHODS and anonymous_reads and {} not in auths:
+            auths.append({})
+        return auths
+
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 ERROR_SCHEMA = {
@@ -26,18 +95,102 @@ ERRORS = {
     "415": "Unsupported request media type.",
     "429": "Too many requests; retry after the `Retry-After` header's seconds.",
 }
+# Answered by the HTTP server in front of the app (gunicorn, a proxy), as a page of its own, not by the API.
+SERVER_ERRORS = {
+    "414": {
+        "description": "The address is longer than the HTTP server accepts (8,190 bytes under bin/serve).",
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    }
+}
+
+
+def forbid_nul(schema) -> None:
+    """Give every free text in `schema` (no pattern, format or enum of its own) a pattern that refuses NUL."""
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "string" and not {"pattern", "format", "enum"} & set(schema):
+        schema["pattern"] = SOME_TEXT if schema.get("minLength", 0) >= 1 else NO_NUL
+    for key in ("items", "additionalProperties", "not"):
+        forbid_nul(schema.get(key))
+    for value in (schema.get("properties") or {}).values():
+        forbid_nul(value)
+    for key in ("oneOf", "anyOf", "allOf"):
+        for value in schema.get(key) or []:
+            forbid_nul(value)
+
+
+def describe_inputs(operation) -> None:
+    """Refuse NUL in the operation's text parameters and bodies; allow empty query values that mean "no filter"."""
+    for parameter in operation.get("parameters", []):
+        forbid_nul(parameter.get("schema"))
+        single = parameter.get("schema", {}).get("type") != "array"
+        if parameter["in"] == "query" and single and parameter["name"] not in EMPTY_IS_AN_ERROR:
+            parameter["allowEmptyValue"] = True
+    for media in operation.get("requestBody", {}).get("content", {}).values():
+        forbid_nul(media.get("schema"))
+
+
+def require_needed_bodies(result, operation) -> None:
+    """Mark a request body required when every form it may take needs content (required fields, or text)."""
+    body = operation.get("requestBody")
+    if not body or body.get("required"):
+        return
+    schemas = [resolve(result, media.get("schema")) for media in body.get("content", {}).values()]
+    if schemas and all(schema.get("required") or schema.get("minLength", 0) >= 1 for schema in schemas):
+        body["required"] = True
+
+
+def sparse_fields_pattern(names) -> str:
+    """Return a pattern for `?fields=`: names from `names`, separated by commas (spaces and empty items allowed)."""
+    choice = "|".join(sorted(names, key=lambda name: (-len(name), name)))
+    return f"^[ ,]*(?:(?:{choice}) *(?:,[ ,]*|$))*$"
+
+
+def response_properties(result, operation) -> dict:
+    """Return the properties of the rows a GET operation answers with (the items of a page, or the one object)."""
+    schema = operation.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {}).get("schema")
+    schema = resolve(result, schema)
+    if "results" in schema.get("properties", {}):
+        schema = resolve(result, schema["properties"]["results"].get("items"))
+    return schema.get("properties", {})
+
+
+def resolve(result, schema) -> dict:
+    while isinstance(schema, dict) and "$ref" in schema:
+        schema = result["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema or {}
+
+
+def describe_sparse_fields(result, operation) -> None:
+    """Let `?fields=` name exactly the fields the operation shows, and make none of them required in its rows."""
+    parameter = next((p for p in operation.get("parameters", []) if p["name"] == "fields" and p["in"] == "query"), None)
+    if parameter is None:
+        return
+    properties = response_properties(result, operation)
+    parameter["schema"] = {"type": "string", "pattern": sparse_fields_pattern(properties)}
 
 
 def add_error_responses(result, generator, request, public):
-    """Add the shared Error schema, error responses, and ETag/304 on conditional GETs."""
-    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    """Add the shared Error schema, error responses, and ETag/304 on conditional GETs; describe inputs exactly."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
+    for name, component in schemas.items():
+        if name.endswith("Request"):
+            forbid_nul(component)
+        elif name in SPARSE_COMPONENTS:
+            component.pop("required", None)  # `?fields=` may leave any of them out
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
+            describe_sparse_fields(result, operation)
+            describe_inputs(operation)
+            require_needed_bodies(result, operation)
             responses = operation.setdefault("responses", {})
             for code, description in ERRORS.items():
                 responses.setdefault(
                     code, {"description": description, "content": {"application/json": {"schema": ERROR}}}
                 )
+            for code, response in SERVER_ERRORS.items():
+                responses.setdefault(code, response)
             if method == "get" and path.startswith("/api/v1/articles/") and "200" in responses:
                 responses["200"].setdefault("headers", {}).update(VALIDATOR_HEADERS)
                 responses["304"] = {"description": "Not modified: your copy (If-None-Match) is current."}

@@ -4,6 +4,9 @@ Every field list is explicit. Identity, fingerprints, provenance, counters and t
 article's status and publication time change only through the workflow actions, never through a plain write.
 """
 
+import re
+from collections.abc import Mapping
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +15,8 @@ from rest_framework import serializers
 from taggit.models import Tag
 
 from articles.api.rendering import render_body_html
+from articles.api.schema import SOME_TEXT
+from articles.ids import MAX_ID, parse_id
 from articles.models import (
     Article,
     Author,
@@ -27,6 +32,33 @@ from articles.models import (
 from articles.workflow import require_publication_right
 
 
+class StrictTypesMixin:
+    """Refuse a number or a boolean where text is expected, text longer than its limit, and an object where a list
+    of ids is.
+
+    DRF would store `0` as "0", measure text after trimming its white space, and read a JSON object's keys as a
+    list; the schema promises strings of at most the limit, and arrays.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            errors = {}
+            for field in self._writable_fields:
+                value = data.get(field.field_name)
+                if value is None:
+                    continue
+                if isinstance(field, serializers.CharField) and not isinstance(value, str):
+                    errors[field.field_name] = ["Not a valid string."]
+                elif isinstance(field, serializers.CharField) and field.max_length and len(value) > field.max_length:
+                    # measured as sent: DRF would trim white space first and let a longer value through
+                    errors[field.field_name] = [f"Ensure this field has no more than {field.max_length} characters."]
+                elif isinstance(field, serializers.ManyRelatedField) and not isinstance(value, list):
+                    errors[field.field_name] = [f'Expected a list of items but got type "{type(value).__name__}".']
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
 class SparseFieldsMixin:
     """Keep only the fields named in `?fields=a,b,c` (top-level serializer only); an unknown name is a 400."""
 
@@ -36,10 +68,11 @@ class SparseFieldsMixin:
         wanted = requested_fields(request)
         if wanted is None:
             return
-        unknown = wanted - set(self.fields)
+        shown = [name for name, field in self.fields.items() if not field.write_only]
+        unknown = wanted - set(shown)
         if unknown:
             raise serializers.ValidationError(
-                {"fields": [f"Unknown field(s): {', '.join(sorted(unknown))}. Choose from: {', '.join(self.fields)}."]}
+                {"fields": [f"Unknown field(s): {', '.join(sorted(unknown))}. Choose from: {', '.join(shown)}."]}
             )
         for name in set(self.fields) - wanted:
             self.fields.pop(name)
@@ -49,24 +82,28 @@ def requested_fields(request) -> set[str] | None:
     """Return the field names a GET asked for with `?fields=`, or None when it asked for all of them."""
     if request is None or request.method != "GET":
         return None
-    raw = request.query_params.get("fields", "").strip()
+    raw = request.query_params.get("fields", "").strip(" ")
     if not raw:
         return None
-    return {name.strip() for name in raw.split(",") if name.strip()}
+    return {name.strip(" ") for name in raw.split(",") if name.strip(" ")}
 
 
-MAX_ID = 2**63 - 1
-
-
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdField(serializers.PrimaryKeyRelatedField):
-    """A primary key that must fit a 64-bit column: a larger number is a validation error, not a database error."""
+    """A primary key: a whole number (or its ASCII digits) that fits a 64-bit column.
+
+    Anything else (a float, `Infinity`, `²`, a number no column holds) is a validation error, not a database error.
+    """
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or (isinstance(data, int) and not 0 < data <= MAX_ID):
+        if isinstance(data, float) and data.is_integer():
+            data = int(data)
+        if not isinstance(data, int | str) or isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        pk = parse_id(data)
+        if pk is None:
             self.fail("does_not_exist", pk_value=data)
-        if isinstance(data, str) and data.isdigit() and int(data) > MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
-        return super().to_internal_value(data)
+        return super().to_internal_value(pk)
 
 
 class ArticleCountField(serializers.IntegerField):
@@ -104,12 +141,12 @@ class BylineSerializer(serializers.Serializer):
     position = serializers.IntegerField(read_only=True)
 
 
-class BylineWriteSerializer(serializers.Serializer):
+class BylineWriteSerializer(StrictTypesMixin, serializers.Serializer):
     author = IdField(queryset=Author.objects.all())
     role = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string", "maxLength": 100}})
+@extend_schema_field({"type": "array", "items": {"type": "string", "maxLength": 100, "pattern": SOME_TEXT}})
 class TagListField(serializers.Field):
     """Tags as a list of names (read from `tag_names`, see `attach_relations`); a write replaces the whole set."""
 
@@ -122,8 +159,10 @@ class TagListField(serializers.Field):
     def to_internal_value(self, data):
         if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
             raise serializers.ValidationError("Expected a list of tag names.")
+        if any("\x00" in item for item in data):
+            raise serializers.ValidationError("Null characters are not allowed.")
         names = [" ".join(item.split()) for item in data]
-        if any(not name or len(name) > 100 for name in names):
+        if any(not name or len(raw) > 100 for name, raw in zip(names, data, strict=True)):
             raise serializers.ValidationError("Each tag name needs 1 to 100 characters.")
         return list(dict.fromkeys(names))
 
@@ -202,7 +241,7 @@ class ArticleListSerializer(SparseFieldsMixin, serializers.ModelSerializer):
         return getattr(article, "snippet", None)
 
 
-class ArticleDetailSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, serializers.ModelSerializer):
     """An article in full, and the shape clients write: relations by id, tags by name."""
 
     source = SourceSummarySerializer(read_only=True, allow_null=True)
@@ -368,7 +407,7 @@ class ArticleDetailSerializer(SparseFieldsMixin, serializers.ModelSerializer):
             article.tags.set(tags)
 
 
-class PublishSerializer(serializers.Serializer):
+class PublishSerializer(StrictTypesMixin, serializers.Serializer):
     at = serializers.DateTimeField(
         required=False, help_text="Publication time; a future time schedules the article. Default: now."
     )
@@ -401,7 +440,7 @@ class UniqueNameMixin:
         return value
 
 
-class AuthorSerializer(UniqueNameMixin, DerivedSlugMixin, serializers.ModelSerializer):
+class AuthorSerializer(StrictTypesMixin, UniqueNameMixin, DerivedSlugMixin, serializers.ModelSerializer):
     article_count = ArticleCountField()
 
     class Meta:
@@ -413,8 +452,34 @@ class AuthorSerializer(UniqueNameMixin, DerivedSlugMixin, serializers.ModelSeria
     duplicate_name_message = "An author with this name already exists."
 
 
-class SourceSerializer(UniqueNameMixin, DerivedSlugMixin, serializers.ModelSerializer):
+# An outlet's web address: http(s), a host name with a top-level domain, an optional port, and a path and query in
+# printable ASCII (percent-encode the rest); or nothing. The same pattern is the schema's, so what the schema calls
+# valid is what the API accepts.
+HOMEPAGE_PATTERN = (
+    r"^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+    r"(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$"
+)
+
+
+@extend_schema_field({"type": "string", "maxLength": 200, "pattern": HOMEPAGE_PATTERN})
+class HomepageField(serializers.CharField):
+    """An outlet's web address matched whole against HOMEPAGE_PATTERN (as sent: nothing is trimmed), or empty."""
+
+    default_error_messages = {"invalid": "Enter an http(s) address with a host name, such as https://news.example/."}
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=200, allow_blank=True, trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value and not re.fullmatch(HOMEPAGE_PATTERN, value):
+            self.fail("invalid")
+        return value
+
+
+class SourceSerializer(StrictTypesMixin, UniqueNameMixin, DerivedSlugMixin, serializers.ModelSerializer):
     article_count = ArticleCountField()
+    homepage_url = HomepageField(required=False, help_text="The outlet's web address (http or https), or empty.")
 
     class Meta:
         model = Source
@@ -425,10 +490,16 @@ class SourceSerializer(UniqueNameMixin, DerivedSlugMixin, serializers.ModelSeria
     duplicate_name_message = "A source with this name already exists."
 
 
-class TopicSerializer(DerivedSlugMixin, serializers.ModelSerializer):
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class WordListField(serializers.JSONField):
+    """A list of words, stored as JSON (`TopicSerializer.validate_keywords` checks the shape)."""
+
+
+class TopicSerializer(StrictTypesMixin, DerivedSlugMixin, serializers.ModelSerializer):
     """A topic with its place in the tree: its parent and its direct children."""
 
     article_count = ArticleCountField()
+    keywords = WordListField(required=False, help_text="Words that suggest this topic.")
     parent = IdField(queryset=Topic.objects.all(), allow_null=True, required=False)
     children = IdField(many=True, read_only=True)
 
@@ -453,6 +524,8 @@ class TopicSerializer(DerivedSlugMixin, serializers.ModelSerializer):
     def validate_keywords(self, value):
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise serializers.ValidationError("Expected a list of words.")
+        if any("\x00" in item for item in value):
+            raise serializers.ValidationError("Null characters are not allowed.")
         return value
 
     def validate_iptc_code(self, value):
@@ -470,7 +543,7 @@ class TopicSerializer(DerivedSlugMixin, serializers.ModelSerializer):
         return parent
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(StrictTypesMixin, serializers.ModelSerializer):
     """A tag; its slug is derived from the name by taggit (made unique with a number when needed)."""
 
     article_count = ArticleCountField()
@@ -515,7 +588,7 @@ class ImportRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ImportRequestSerializer(serializers.Serializer):
+class ImportRequestSerializer(StrictTypesMixin, serializers.Serializer):
     text = serializers.CharField(trim_whitespace=False, help_text="The piece, exactly as received.")
     source = serializers.CharField(
         max_length=200, required=False, allow_blank=True, help_text="The outlet, when the piece does not name it."

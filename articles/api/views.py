@@ -47,6 +47,7 @@ from articles.api.serializers import (
     TopicSerializer,
     requested_fields,
 )
+from articles.ids import parse_id
 from articles.models import Article, Author, Byline, ImportRecord, Source, Topic, tags_visible_to
 from articles.search import attach_rank_and_snippet
 
@@ -117,8 +118,9 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
     def get_object(self):
         key = self.kwargs[self.lookup_url_kwarg]
         queryset = self.get_queryset()
-        if key.isdigit():
-            matches = queryset.filter(pk=int(key)) if len(key) <= 18 else queryset.none()
+        if key.isascii() and key.isdigit():  # an id; anything else (`²` included) is a slug
+            pk = parse_id(key)
+            matches = queryset.filter(pk=pk) if pk is not None else queryset.none()
         else:
             matches = queryset.filter(slug=key)
             if self.request.query_params.get("source"):
@@ -308,7 +310,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             "(updated, unchanged, duplicate, conflict), 422 when the piece could not be imported."
         ),
         parameters=[OpenApiParameter("source", OpenApiTypes.STR, description="The outlet (text/plain bodies).")],
-        request={"text/plain": OpenApiTypes.STR, "application/json": ImportRequestSerializer},
+        request={"text/plain": {"type": "string", "minLength": 1}, "application/json": ImportRequestSerializer},
         responses={
             201: ImportResultSerializer,
             200: ImportResultSerializer,

@@ -5,8 +5,9 @@ tables one imported piece writes (article, byline, import record) that cost more
 cleaning. Here the conversion each column needs is worked out once per model.
 
 Ids are allocated up front so that the rows written later in the same transaction can point at them: from the
-table's sequence on PostgreSQL, and on SQLite from MAX(id), which is safe because the import's IMMEDIATE
-transaction holds the database's single write lock from its first statement.
+table's sequence on PostgreSQL, and on SQLite from the larger of MAX(id) and the table's AUTOINCREMENT counter (so
+the id of a deleted row is never reused), which is safe because the import's IMMEDIATE transaction holds the
+database's single write lock from its first statement.
 
 Rows go in as multi-row `INSERT ... VALUES (...), (...)` statements, not one `executemany` row at a time. On SQLite
 this halves the cost of an article: its full-text trigger runs inside a statement transaction, and FTS5 flushes
@@ -64,7 +65,13 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
                 [table, model._meta.pk.column, count],
             )
             return [row[0] for row in cursor.fetchall()]
-        cursor.execute(f"SELECT COALESCE(MAX({connection.ops.quote_name(model._meta.pk.column)}), 0) FROM {table}")  # noqa: S608
+        # The table's AUTOINCREMENT counter as well as its largest id: ids of deleted rows are never handed out again.
+        pk = connection.ops.quote_name(model._meta.pk.column)
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT MAX({pk}) FROM {table}), 0), "  # noqa: S608
+            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
+        )
         start = cursor.fetchone()[0] + 1
     return list(range(start, start + count))
 

@@ -1,7 +1,10 @@
 """The OpenAPI schema: it validates, documents every filter, serves its docs offline, and the API keeps to it.
 
-Schemathesis generates requests from the schema and checks each response: never a 5xx, and always a status, media
-type, headers and body that the schema declares. The schema is loaded once, at import, through the WSGI app.
+Schemathesis generates requests from the schema, valid and invalid, and runs every one of its checks on each
+response (`call_and_validate()` without `checks=`): never a 5xx; a status, media type, headers and body the schema
+declares; valid requests accepted and invalid ones refused; authentication enforced where the schema requires it
+and not where it is optional. Values no schema can describe (rows that exist, names nobody holds, a piece that
+imports) come from `tests/api/fuzzing.py`. The schema is loaded once, at import, through the WSGI app.
 """
 
 import pytest
@@ -11,28 +14,16 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.checks import CHECKS, load_all_checks
+from taggit.models import Tag
 
 from newsroom.wsgi import application
+from tests.api import fuzzing
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 # Writes are fuzzed without the (exhaustive, slow) boundary-value phase, which the reads already exercise.
 writes = schemathesis.openapi.from_wsgi("/api/schema/", application)
 writes.config.phases.coverage.enabled = False
-
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
 
 
 @pytest.mark.django_db
@@ -88,15 +79,71 @@ def editor_token(editor) -> str:
     return Token.objects.create(user=editor).key
 
 
+@pytest.fixture
+def known_rows(newsroom):
+    """Tell the fuzzing hook which rows exist (tests/api/fuzzing.py)."""
+    fuzzing.KNOWN.update(
+        source=newsroom.frontier.slug,
+        author=newsroom.alena.slug,
+        topic=newsroom.politics.slug,
+        tag="energy",
+        source_id=newsroom.frontier.pk,
+        author_id=newsroom.alena.pk,
+        topic_id=newsroom.politics.pk,
+        tag_id=Tag.objects.get(name="energy").pk,
+    )
+    yield newsroom
+    fuzzing.KNOWN.clear()
+
+
+def test_the_fuzzing_runs_every_check_schemathesis_has():
+    load_all_checks()
+    names = CHECKS.get_all_names()
+    assert {"positive_data_acceptance", "negative_data_rejection", "ignored_auth", "use_after_free"} <= set(names)
+    for fuzzed in (schema, writes):
+        config = fuzzed.config.checks_config_for()
+        assert [name for name in names if not config.get_by_name(name=name).enabled] == []
+
+
 @pytest.mark.django_db
 @schema.include(method="GET").parametrize()
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_anonymous_requests_never_fail_and_conform_to_the_schema(case, newsroom):
-    case.call_and_validate(checks=CHECKS)
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_anonymous_requests_never_fail_and_conform_to_the_schema(case, known_rows):
+    case.call_and_validate()
+
+
+@pytest.mark.django_db
+@writes.exclude(method="GET").parametrize()
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_anonymous_writes_are_refused_as_the_schema_says(case, known_rows):
+    case.call_and_validate()
 
 
 @pytest.mark.django_db
 @writes.parametrize()
-@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_editor_requests_never_fail_and_conform_to_the_schema(case, newsroom, editor_token):
-    case.call_and_validate(checks=CHECKS, headers={"Authorization": f"Token {editor_token}"})
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_editor_requests_never_fail_and_conform_to_the_schema(case, known_rows, editor_token):
+    case.call_and_validate(headers={"Authorization": f"Token {editor_token}"})
+
+
+# Chained requests, signed in with a token the schema's config carries, so the checks know the credentials are real.
+SEQUENCE_TOKEN = "5e9f0c1d2a3b4c5d6e7f8091a2b3c4d5e6f70819"
+sequences = schemathesis.openapi.from_wsgi("/api/schema/", application)
+sequences.config.update(headers={"Authorization": f"Token {SEQUENCE_TOKEN}"})
+EditorSequences = sequences.as_state_machine()
+
+
+@pytest.mark.django_db
+def test_sequences_of_editor_requests_keep_to_the_schema(known_rows, editor):
+    """Requests chained by the schema's links (create, then read, change, delete), with every check: among them,
+    a created resource can be read at once and a deleted one stays gone."""
+    Token.objects.create(user=editor, key=SEQUENCE_TOKEN)
+    EditorSequences.run(
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        )
+    )
