@@ -10,7 +10,7 @@ import secrets
 import subprocess
 import sys
 
-from tests.importing.test_crash_and_concurrency import ScratchDatabase
+from tests.importing.processes import ScratchDatabase
 from tests.servers import REPO, Gunicorn, process_environment
 from tests.test_settings import REDIS_URL
 

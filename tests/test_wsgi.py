@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 
 from newsroom.wsgi import application
 from tests.importing.conftest import piece_text
-from tests.importing.test_crash_and_concurrency import ScratchDatabase
+from tests.importing.processes import ScratchDatabase
 from tests.servers import Gunicorn
 
 PIECE = piece_text("Ferry service resumes", source="Harbour Times")

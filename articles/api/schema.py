@@ -35,6 +35,8 @@ def filter_limits(declared) -> dict:
         limits["maxLength"] = declared.extra["max_length"]
     to_field = declared.extra.get("to_field_name")
     queryset = declared.extra.get("queryset")
+    if callable(queryset):  # rows that depend on the reader: any reader's queryset names the model
+        queryset = queryset(None)
     if to_field and queryset is not None:
         field = queryset.model._meta.get_field(to_field)
         if field.max_length:
