@@ -1,9 +1,11 @@
 """The newsroom's data: where pieces come from, who wrote them, what they are about, and how each one arrived."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -145,6 +147,23 @@ class TopicQuerySet(models.QuerySet):
     def with_article_counts(self):
         return self.annotate(article_count=models.Count("articles", distinct=True))
 
+    def tree(self) -> dict[int, dict]:
+        """Return, for every topic here, its depth and its path of lower-cased names from the root (one query).
+
+        A path ends at a topic whose parent is not among these topics, or where the parents loop back.
+        """
+        rows = {pk: (parent, name) for pk, parent, name in self.values_list("pk", "parent_id", "name")}
+        tree = {}
+        for pk in rows:
+            path, node, seen = [], pk, set()
+            while node in rows and node not in seen:
+                seen.add(node)
+                parent, name = rows[node]
+                path.append((name.casefold(), node))
+                node = parent
+            tree[pk] = {"depth": len(path) - 1, "path": tuple(reversed(path))}
+        return tree
+
 
 class Topic(TimestampedModel):
     """An editor-managed subject, in a tree; `keywords` feed automatic topic suggestions."""
@@ -229,6 +248,31 @@ class ArticleQuerySet(models.QuerySet):
         from articles.search import search_articles
 
         return search_articles(self, query, vendor=connection.vendor)
+
+    def publication_span(self) -> tuple[datetime.datetime, datetime.datetime] | None:
+        """Return the first and last publication times of these articles, or None when none has one.
+
+        Over the whole table this reads every row's date; the admin caches it (`articles/admin/changelists.py`).
+        """
+        found = self.aggregate(first=Min("published_at"), last=Max("published_at"))
+        return (found["first"], found["last"]) if found["first"] else None
+
+    def languages(self):
+        """Return the distinct languages these articles are written in, in order (a pass over every row; the admin
+        caches the table's: `articles/admin/changelists.py`)."""
+        return self.order_by("language").values_list("language", flat=True).distinct()
+
+    def with_import_warnings(self):
+        """Return the articles some import left with warnings (failed imports aside: they stored nothing).
+
+        An `IN` subquery is computed once per query; a correlated `EXISTS` would run once per article when counting.
+        """
+        return self.filter(pk__in=ImportRecord.objects.with_warnings().values("article_id"))
+
+    def without_import_warnings(self):
+        """Return the articles no import left with warnings (those typed in by hand included)."""
+        warned = ImportRecord.objects.with_warnings().exclude(article=None)  # NOT IN a list with NULL matches nothing
+        return self.exclude(pk__in=warned.values("article_id"))
 
 
 class Article(TimestampedModel):
@@ -437,6 +481,13 @@ class ImportBatch(models.Model):
         return f"Import {self.pk} ({self.channel}, {self.started_at:%Y-%m-%d %H:%M})"
 
 
+class ImportRecordQuerySet(models.QuerySet):
+    def with_warnings(self):
+        """Return the records of imports that stored a piece and left warnings about it (a failed import stores
+        nothing, so its warnings are about no article)."""
+        return self.exclude(warnings=[]).exclude(outcome=ImportRecord.Outcome.FAILED)
+
+
 class ImportRecord(models.Model):
     """One import attempt of one piece: exactly what arrived, what became of it, and every edit the cleaner made."""
 
@@ -462,6 +513,8 @@ class ImportRecord(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     edits = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ImportRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
