@@ -1,9 +1,10 @@
 """The newsroom's data: where pieces come from, who wrote them, what they are about, and how each one arrived."""
 
 import datetime
+import itertools
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models
 from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from django.db.models.functions import Lower
@@ -88,7 +89,9 @@ class Source(TimestampedModel):
     def validate_constraints(self, exclude=None):
         # Lower("name") is an expression Django cannot attribute to the form field; say it in words.
         if Source.objects.exclude(pk=self.pk).named(self.name).exists():
-            raise ValidationError({"name": "A source with this name already exists."})
+            raise ValidationError(
+                {"name": ValidationError("A source with this name already exists.", code="name_taken")}
+            )
         super().validate_constraints(exclude=exclude)
 
 
@@ -139,7 +142,9 @@ class Author(TimestampedModel):
 
     def validate_constraints(self, exclude=None):
         if Author.objects.exclude(pk=self.pk).named(self.name).exists():
-            raise ValidationError({"name": "An author with this name already exists."})
+            raise ValidationError(
+                {"name": ValidationError("An author with this name already exists.", code="name_taken")}
+            )
         super().validate_constraints(exclude=exclude)
 
 
@@ -183,7 +188,11 @@ class Topic(TimestampedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["iptc_code"], condition=~Q(iptc_code=""), name="topic_iptc_code_unique_when_set"
+                fields=["iptc_code"],
+                condition=~Q(iptc_code=""),
+                name="topic_iptc_code_unique_when_set",
+                violation_error_code="unique",  # Django puts a one-field constraint's "unique" error on the field
+                violation_error_message="Another topic has this IPTC code.",
             ),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="topic_not_own_parent"),
         ]
@@ -198,9 +207,9 @@ class Topic(TimestampedModel):
 
     def clean(self):
         ancestor = self.parent
-        while ancestor is not None:
+        while ancestor is not None and self.pk is not None:
             if ancestor.pk == self.pk:
-                raise ValidationError({"parent": "A topic cannot sit below itself."})
+                raise ValidationError({"parent": ValidationError("A topic cannot sit below itself.", code="cycle")})
             ancestor = ancestor.parent
 
     def descendant_ids(self) -> set[int]:
@@ -219,6 +228,20 @@ def fingerprint_in(fingerprints) -> Q:
     index only for a query that states the index's condition.
     """
     return Q(fingerprint__in=[fingerprint for fingerprint in fingerprints if fingerprint]) & ~Q(fingerprint="")
+
+
+def errors_on_fields(error: ValidationError, fields_by_code: dict[str, str]) -> dict[str, list]:
+    """Return the errors of `error` by field, those of the whole form moved to the field their code names."""
+    moved: dict[str, list] = {}
+    for field, errors in error.error_dict.items():
+        for each in errors:
+            target = fields_by_code.get(each.code, field) if field == NON_FIELD_ERRORS else field
+            moved.setdefault(target, []).append(each)
+    return moved
+
+
+# The field an editor changes to resolve each constraint's violation.
+CONSTRAINT_ERROR_FIELDS = {"slug_taken": "slug", "external_id_taken": "external_id", "duplicate_text": "body"}
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -273,6 +296,21 @@ class ArticleQuerySet(models.QuerySet):
         """Return the articles no import left with warnings (those typed in by hand included)."""
         warned = ImportRecord.objects.with_warnings().exclude(article=None)  # NOT IN a list with NULL matches nothing
         return self.exclude(pk__in=warned.values("article_id"))
+
+    def free_slug(self, slug: str) -> str:
+        """Return `slug` when none of these articles uses it, else the first of `slug-2`, `slug-3`, ... that none
+        uses (cut to fit the field), from one query: the slugs taken here that start like it."""
+        limit = Article._meta.get_field("slug").max_length
+
+        def numbered(number: int) -> str:
+            suffix = f"-{number}"
+            return f"{slug[: limit - len(suffix)]}{suffix}"
+
+        stem = slug[: limit - 8]  # the start of every numbered candidate up to 9,999,999
+        taken = set(self.filter(slug__startswith=stem).order_by().values_list("slug", flat=True))
+        if slug not in taken:
+            return slug
+        return next(candidate for candidate in map(numbered, itertools.count(2)) if candidate not in taken)
 
 
 class Article(TimestampedModel):
@@ -331,17 +369,44 @@ class Article(TimestampedModel):
         permissions = [("publish_article", "Can publish and unpublish articles")]
         constraints = [
             # Slug first, so that the index also serves lookups by slug alone (the API's slug keys, the importer).
-            models.UniqueConstraint(fields=["slug", "source"], name="article_slug_unique_per_source"),
             models.UniqueConstraint(
-                fields=["slug"], condition=Q(source__isnull=True), name="article_slug_unique_without_source"
+                fields=["slug", "source"],
+                name="article_slug_unique_per_source",
+                violation_error_code="slug_taken",
+                violation_error_message="Another article from this source already uses this web address (slug); "
+                "change the slug.",
             ),
             models.UniqueConstraint(
-                fields=["fingerprint"], condition=~Q(fingerprint=""), name="article_fingerprint_unique"
+                fields=["slug"],
+                condition=Q(source__isnull=True),
+                name="article_slug_unique_without_source",
+                violation_error_code="slug_taken",
+                violation_error_message="Another article without a source already uses this web address (slug); "
+                "change the slug.",
+            ),
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=~Q(fingerprint=""),
+                name="article_fingerprint_unique",
+                violation_error_code="duplicate_text",
+                violation_error_message="Another article already has exactly this text. Mark this one as its "
+                "duplicate instead.",
             ),
             models.UniqueConstraint(
                 fields=["source", "external_id"],
                 condition=~Q(external_id=""),
                 name="article_external_id_unique_per_source",
+                violation_error_code="external_id_taken",
+                violation_error_message="Another article from this source already has this identity (URL or GUID).",
+            ),
+            # A piece's identity at its source is one article's whether or not it names a source; the index holds
+            # only the articles without a source that have an identity.
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=Q(source__isnull=True) & ~Q(external_id=""),
+                name="article_external_id_unique_without_source",
+                violation_error_code="external_id_taken",
+                violation_error_message="Another article without a source already has this identity (URL or GUID).",
             ),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
@@ -379,14 +444,27 @@ class Article(TimestampedModel):
     def clean(self):
         fingerprint = content_fingerprint(self.body)
         if fingerprint:
+            # The fingerprint is derived on save, so the unique constraint cannot see a new text yet; this names the
+            # article that has it.
             twin = Article.objects.exclude(pk=self.pk).filter(fingerprint_in([fingerprint])).only("pk", "title").first()
             if twin:
                 raise ValidationError(
                     {
-                        "body": f"Another article already has exactly this text: “{twin.title}” "
-                        f"(#{twin.pk}). Mark this one as its duplicate instead."
+                        "body": ValidationError(
+                            f"Another article already has exactly this text: “{twin.title}” (#{twin.pk}). Mark this "
+                            "one as its duplicate instead.",
+                            code="duplicate_text",
+                        )
                     }
                 )
+
+    def validate_constraints(self, exclude=None):
+        """Check the constraints, with each identity rule's error on the field to change (Django puts the error of
+        a constraint over two fields, or a conditional one, on the whole form)."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            raise ValidationError(errors_on_fields(error, CONSTRAINT_ERROR_FIELDS)) from None
 
     @property
     def reading_minutes(self) -> int:

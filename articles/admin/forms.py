@@ -96,17 +96,7 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self._refuse_stale_revision(cleaned.get("revision"), stored)
         self._check_publishing(cleaned, stored)
-        self._check_identity(cleaned)
         return cleaned
-
-    def _check_identity(self, cleaned):
-        # Two conditional unique constraints would otherwise only report their internal names.
-        others = Article.objects.exclude(pk=self.instance.pk) if self.instance.pk else Article.objects.all()
-        slug, source, external_id = cleaned.get("slug"), cleaned.get("source"), cleaned.get("external_id")
-        if slug and source is None and others.filter(source=None, slug=slug).exists():
-            self.add_error("slug", "Another article without a source already uses this web address; change the slug.")
-        if external_id and others.filter(source=source, external_id=external_id).exists():
-            self.add_error("external_id", "Another article from this source already has this identity (URL or GUID).")
 
     def _refuse_stale_revision(self, mine, stored):
         theirs = stored.revision if stored is not None else None
