@@ -8,7 +8,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models
 from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -430,9 +429,6 @@ class Article(TimestampedModel):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "word_count", "fingerprint", "revision", "updated_at"}
         super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("admin:articles_article_change", args=[self.pk])
 
     def refresh_derived_fields(self):
         """Derive the row's own fields (slug, word count, fingerprint) from its text. Also used before bulk writes."""
