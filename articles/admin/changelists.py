@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from articles import search
 from articles.admin.forms import ArticleSearchForm
 from articles.ids import parse_id
-from articles.models import Article, Byline, Topic
+from articles.models import Article, Byline, ImportRecord, Topic
 
 RANKED_MATCHES_MAX = 1_000
 TABLE_FIGURE_SECONDS = 300
@@ -86,7 +86,8 @@ class ArticleChangeList(CalendarBoundChangeList):
         super().get_results(request)
         self.result_list = list(self.result_list)
         ids = [article.pk for article in self.result_list]
-        warned = set(Article.objects.filter(pk__in=ids).with_import_warnings().values_list("pk", flat=True))
+        records = ImportRecord.objects.with_warnings().filter(article__in=ids)  # the page's rows, by the article index
+        warned = set(records.values_list("article_id", flat=True))
         snippets = {}
         if self.query.strip() and ids:
             snippets = search.search_snippets(ids, self.query, vendor=connection.vendor)
