@@ -1,11 +1,13 @@
 """The newsroom's data: where pieces come from, who wrote them, what they are about, and how each one arrived."""
 
+import datetime
+import itertools
+
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -86,7 +88,9 @@ class Source(TimestampedModel):
     def validate_constraints(self, exclude=None):
         # Lower("name") is an expression Django cannot attribute to the form field; say it in words.
         if Source.objects.exclude(pk=self.pk).named(self.name).exists():
-            raise ValidationError({"name": "A source with this name already exists."})
+            raise ValidationError(
+                {"name": ValidationError("A source with this name already exists.", code="name_taken")}
+            )
         super().validate_constraints(exclude=exclude)
 
 
@@ -137,13 +141,32 @@ class Author(TimestampedModel):
 
     def validate_constraints(self, exclude=None):
         if Author.objects.exclude(pk=self.pk).named(self.name).exists():
-            raise ValidationError({"name": "An author with this name already exists."})
+            raise ValidationError(
+                {"name": ValidationError("An author with this name already exists.", code="name_taken")}
+            )
         super().validate_constraints(exclude=exclude)
 
 
 class TopicQuerySet(models.QuerySet):
     def with_article_counts(self):
         return self.annotate(article_count=models.Count("articles", distinct=True))
+
+    def tree(self) -> dict[int, dict]:
+        """Return, for every topic here, its depth and its path of lower-cased names from the root (one query).
+
+        A path ends at a topic whose parent is not among these topics, or where the parents loop back.
+        """
+        rows = {pk: (parent, name) for pk, parent, name in self.values_list("pk", "parent_id", "name")}
+        tree = {}
+        for pk in rows:
+            path, node, seen = [], pk, set()
+            while node in rows and node not in seen:
+                seen.add(node)
+                parent, name = rows[node]
+                path.append((name.casefold(), node))
+                node = parent
+            tree[pk] = {"depth": len(path) - 1, "path": tuple(reversed(path))}
+        return tree
 
 
 class Topic(TimestampedModel):
@@ -164,7 +187,11 @@ class Topic(TimestampedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["iptc_code"], condition=~Q(iptc_code=""), name="topic_iptc_code_unique_when_set"
+                fields=["iptc_code"],
+                condition=~Q(iptc_code=""),
+                name="topic_iptc_code_unique_when_set",
+                violation_error_code="unique",  # Django puts a one-field constraint's "unique" error on the field
+                violation_error_message="Another topic has this IPTC code.",
             ),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="topic_not_own_parent"),
         ]
@@ -179,9 +206,9 @@ class Topic(TimestampedModel):
 
     def clean(self):
         ancestor = self.parent
-        while ancestor is not None:
+        while ancestor is not None and self.pk is not None:
             if ancestor.pk == self.pk:
-                raise ValidationError({"parent": "A topic cannot sit below itself."})
+                raise ValidationError({"parent": ValidationError("A topic cannot sit below itself.", code="cycle")})
             ancestor = ancestor.parent
 
     def descendant_ids(self) -> set[int]:
@@ -200,6 +227,20 @@ def fingerprint_in(fingerprints) -> Q:
     index only for a query that states the index's condition.
     """
     return Q(fingerprint__in=[fingerprint for fingerprint in fingerprints if fingerprint]) & ~Q(fingerprint="")
+
+
+def errors_on_fields(error: ValidationError, fields_by_code: dict[str, str]) -> dict[str, list]:
+    """Return the errors of `error` by field, those of the whole form moved to the field their code names."""
+    moved: dict[str, list] = {}
+    for field, errors in error.error_dict.items():
+        for each in errors:
+            target = fields_by_code.get(each.code, field) if field == NON_FIELD_ERRORS else field
+            moved.setdefault(target, []).append(each)
+    return moved
+
+
+# The field an editor changes to resolve each constraint's violation.
+CONSTRAINT_ERROR_FIELDS = {"slug_taken": "slug", "external_id_taken": "external_id", "duplicate_text": "body"}
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -229,6 +270,46 @@ class ArticleQuerySet(models.QuerySet):
         from articles.search import search_articles
 
         return search_articles(self, query, vendor=connection.vendor)
+
+    def publication_span(self) -> tuple[datetime.datetime, datetime.datetime] | None:
+        """Return the first and last publication times of these articles, or None when none has one.
+
+        Over the whole table this reads every row's date; the admin caches it (`articles/admin/changelists.py`).
+        """
+        found = self.aggregate(first=Min("published_at"), last=Max("published_at"))
+        return (found["first"], found["last"]) if found["first"] else None
+
+    def languages(self):
+        """Return the distinct languages these articles are written in, in order (a pass over every row; the admin
+        caches the table's: `articles/admin/changelists.py`)."""
+        return self.order_by("language").values_list("language", flat=True).distinct()
+
+    def with_import_warnings(self):
+        """Return the articles some import left with warnings (failed imports aside: they stored nothing).
+
+        An `IN` subquery is computed once per query; a correlated `EXISTS` would run once per article when counting.
+        """
+        return self.filter(pk__in=ImportRecord.objects.with_warnings().values("article_id"))
+
+    def without_import_warnings(self):
+        """Return the articles no import left with warnings (those typed in by hand included)."""
+        warned = ImportRecord.objects.with_warnings().exclude(article=None)  # NOT IN a list with NULL matches nothing
+        return self.exclude(pk__in=warned.values("article_id"))
+
+    def free_slug(self, slug: str) -> str:
+        """Return `slug` when none of these articles uses it, else the first of `slug-2`, `slug-3`, ... that none
+        uses (cut to fit the field), from one query: the slugs taken here that start like it."""
+        limit = Article._meta.get_field("slug").max_length
+
+        def numbered(number: int) -> str:
+            suffix = f"-{number}"
+            return f"{slug[: limit - len(suffix)]}{suffix}"
+
+        stem = slug[: limit - 8]  # the start of every numbered candidate up to 9,999,999
+        taken = set(self.filter(slug__startswith=stem).order_by().values_list("slug", flat=True))
+        if slug not in taken:
+            return slug
+        return next(candidate for candidate in map(numbered, itertools.count(2)) if candidate not in taken)
 
 
 class Article(TimestampedModel):
@@ -287,17 +368,44 @@ class Article(TimestampedModel):
         permissions = [("publish_article", "Can publish and unpublish articles")]
         constraints = [
             # Slug first, so that the index also serves lookups by slug alone (the API's slug keys, the importer).
-            models.UniqueConstraint(fields=["slug", "source"], name="article_slug_unique_per_source"),
             models.UniqueConstraint(
-                fields=["slug"], condition=Q(source__isnull=True), name="article_slug_unique_without_source"
+                fields=["slug", "source"],
+                name="article_slug_unique_per_source",
+                violation_error_code="slug_taken",
+                violation_error_message="Another article from this source already uses this web address (slug); "
+                "change the slug.",
             ),
             models.UniqueConstraint(
-                fields=["fingerprint"], condition=~Q(fingerprint=""), name="article_fingerprint_unique"
+                fields=["slug"],
+                condition=Q(source__isnull=True),
+                name="article_slug_unique_without_source",
+                violation_error_code="slug_taken",
+                violation_error_message="Another article without a source already uses this web address (slug); "
+                "change the slug.",
+            ),
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=~Q(fingerprint=""),
+                name="article_fingerprint_unique",
+                violation_error_code="duplicate_text",
+                violation_error_message="Another article already has exactly this text. Mark this one as its "
+                "duplicate instead.",
             ),
             models.UniqueConstraint(
                 fields=["source", "external_id"],
                 condition=~Q(external_id=""),
                 name="article_external_id_unique_per_source",
+                violation_error_code="external_id_taken",
+                violation_error_message="Another article from this source already has this identity (URL or GUID).",
+            ),
+            # A piece's identity at its source is one article's whether or not it names a source; the index holds
+            # only the articles without a source that have an identity.
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=Q(source__isnull=True) & ~Q(external_id=""),
+                name="article_external_id_unique_without_source",
+                violation_error_code="external_id_taken",
+                violation_error_message="Another article without a source already has this identity (URL or GUID).",
             ),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
@@ -322,9 +430,6 @@ class Article(TimestampedModel):
             kwargs["update_fields"] = {*kwargs["update_fields"], "word_count", "fingerprint", "revision", "updated_at"}
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
-        return reverse("admin:articles_article_change", args=[self.pk])
-
     def refresh_derived_fields(self):
         """Derive the row's own fields (slug, word count, fingerprint) from its text. Also used before bulk writes."""
         self.title = collapse_spaces(self.title)
@@ -335,14 +440,27 @@ class Article(TimestampedModel):
     def clean(self):
         fingerprint = content_fingerprint(self.body)
         if fingerprint:
+            # The fingerprint is derived on save, so the unique constraint cannot see a new text yet; this names the
+            # article that has it.
             twin = Article.objects.exclude(pk=self.pk).filter(fingerprint_in([fingerprint])).only("pk", "title").first()
             if twin:
                 raise ValidationError(
                     {
-                        "body": f"Another article already has exactly this text: “{twin.title}” "
-                        f"(#{twin.pk}). Mark this one as its duplicate instead."
+                        "body": ValidationError(
+                            f"Another article already has exactly this text: “{twin.title}” (#{twin.pk}). Mark this "
+                            "one as its duplicate instead.",
+                            code="duplicate_text",
+                        )
                     }
                 )
+
+    def validate_constraints(self, exclude=None):
+        """Check the constraints, with each identity rule's error on the field to change (Django puts the error of
+        a constraint over two fields, or a conditional one, on the whole form)."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            raise ValidationError(errors_on_fields(error, CONSTRAINT_ERROR_FIELDS)) from None
 
     @property
     def reading_minutes(self) -> int:
@@ -437,6 +555,13 @@ class ImportBatch(models.Model):
         return f"Import {self.pk} ({self.channel}, {self.started_at:%Y-%m-%d %H:%M})"
 
 
+class ImportRecordQuerySet(models.QuerySet):
+    def with_warnings(self):
+        """Return the records of imports that stored a piece and left warnings about it (a failed import stores
+        nothing, so its warnings are about no article)."""
+        return self.exclude(warnings=[]).exclude(outcome=ImportRecord.Outcome.FAILED)
+
+
 class ImportRecord(models.Model):
     """One import attempt of one piece: exactly what arrived, what became of it, and every edit the cleaner made."""
 
@@ -462,6 +587,8 @@ class ImportRecord(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     edits = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ImportRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

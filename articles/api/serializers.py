@@ -16,6 +16,7 @@ from taggit.models import Tag
 
 from articles.api.rendering import render_body_html
 from articles.api.schema import SOME_TEXT
+from articles.api.validation import ModelValidationMixin
 from articles.ids import MAX_ID, parse_id
 from articles.models import (
     Article,
@@ -24,8 +25,6 @@ from articles.models import (
     ImportRecord,
     Source,
     Topic,
-    content_fingerprint,
-    fingerprint_in,
     sees_unpublished,
     unique_slug,
 )
@@ -241,7 +240,7 @@ class ArticleListSerializer(SparseFieldsMixin, serializers.ModelSerializer):
         return getattr(article, "snippet", None)
 
 
-class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, serializers.ModelSerializer):
+class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, ModelValidationMixin, serializers.ModelSerializer):
     """An article in full, and the shape clients write: relations by id, tags by name."""
 
     source = SourceSummarySerializer(read_only=True, allow_null=True)
@@ -300,7 +299,6 @@ class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, serializers.M
             "duplicate_of",
         ]
         extra_kwargs = {"slug": {"required": False, "allow_blank": True}}
-        validators = []  # uniqueness per source is checked in validate(), where a missing slug can be derived
 
     def get_body_html(self, article) -> str:
         return render_body_html(article.body)
@@ -342,32 +340,26 @@ class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, serializers.M
             status=attrs.get("status", instance.status if instance else Article.Status.DRAFT),
             published_at=attrs.get("published_at", instance.published_at if instance else None),
         )
-        source = attrs.get("source", instance.source if instance else None)
-        title = attrs.get("title", instance.title if instance else "")
-        slug = attrs.get("slug") or (instance.slug if instance else "") or unique_slug(title)
-        same_place = Article.objects.filter(source=source) if source else Article.objects.filter(source__isnull=True)
-        if instance is not None:
-            same_place = same_place.exclude(pk=instance.pk)
-        if same_place.filter(slug=slug).exists():
-            if attrs.get("slug"):
-                raise serializers.ValidationError({"slug": "Another article of this source already has this slug."})
-            slug = next(f"{slug}-{n}" for n in range(2, 10_000) if not same_place.filter(slug=f"{slug}-{n}").exists())
-        attrs["slug"] = slug
-        external_id = attrs.get("external_id", instance.external_id if instance else "")
-        if external_id and same_place.filter(external_id=external_id).exists():
-            raise serializers.ValidationError({"external_id": "Another article of this source has this external id."})
-        if "body" in attrs:
-            fingerprint = content_fingerprint(attrs["body"])
-            others = Article.objects.exclude(pk=instance.pk) if instance else Article.objects.all()
-            twin = others.filter(fingerprint_in([fingerprint])).only("pk").first() if fingerprint else None
-            if twin:
-                raise serializers.ValidationError({"body": f"Article {twin.pk} already has exactly this text."})
+        if not attrs.get("slug"):
+            attrs["slug"] = self.derived_slug(attrs)
         bylines = attrs.get("bylines")
         if bylines is not None:
             author_ids = [b["author"].pk for b in bylines]
             if len(author_ids) != len(set(author_ids)):
                 raise serializers.ValidationError({"bylines": "An author can appear only once on a byline."})
-        return attrs
+        return super().validate(attrs)  # the model's rules: identity, duplicate text (ModelValidationMixin)
+
+    def derived_slug(self, attrs) -> str:
+        """Return the slug of a write that sends none: the article's own or one made from its title, numbered when
+        another article of the same source has it."""
+        instance = self.instance
+        source = attrs.get("source", instance.source if instance else None)
+        title = attrs.get("title", instance.title if instance else "")
+        slug = (instance.slug if instance else "") or unique_slug(title)
+        same_place = Article.objects.filter(source=source) if source else Article.objects.filter(source__isnull=True)
+        if instance is not None:
+            same_place = same_place.exclude(pk=instance.pk)
+        return same_place.free_slug(slug)
 
     @transaction.atomic
     def create(self, validated_data):
@@ -414,33 +406,16 @@ class PublishSerializer(StrictTypesMixin, serializers.Serializer):
 
 
 class DerivedSlugMixin:
-    """A slug left out is derived from the name, as the model does; a derived slug already taken is a 400."""
+    """A slug left out is derived from the name, as the model does (whether it is free is the model's rule)."""
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
         if self.instance is None and not attrs.get("slug"):
-            slug = unique_slug(attrs.get("name", ""))
-            if self.Meta.model.objects.filter(slug=slug).exists():
-                raise serializers.ValidationError({"slug": [f"The slug {slug!r} is taken; send another slug."]})
-            attrs["slug"] = slug
+            attrs["slug"] = unique_slug(attrs.get("name", ""))
         return attrs
 
 
-class UniqueNameMixin:
-    """A name already taken, in any case or spacing, is a 400 that says so, not the database's IntegrityError."""
-
-    duplicate_name_message = ""
-
-    def validate_name(self, value):
-        others = self.Meta.model.objects.named(value)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise serializers.ValidationError(self.duplicate_name_message)
-        return value
-
-
-class AuthorSerializer(StrictTypesMixin, UniqueNameMixin, DerivedSlugMixin, serializers.ModelSerializer):
+class AuthorSerializer(StrictTypesMixin, ModelValidationMixin, DerivedSlugMixin, serializers.ModelSerializer):
     article_count = ArticleCountField()
 
     class Meta:
@@ -448,8 +423,6 @@ class AuthorSerializer(StrictTypesMixin, UniqueNameMixin, DerivedSlugMixin, seri
         fields = ["id", "name", "slug", "kind", "bio", "article_count", "created_at", "updated_at"]
         read_only_fields = ["id", "article_count", "created_at", "updated_at"]
         extra_kwargs = {"slug": {"required": False}}
-
-    duplicate_name_message = "An author with this name already exists."
 
 
 # An outlet's web address: http(s), a host name with a top-level domain, an optional port, and a path and query in
@@ -477,7 +450,7 @@ class HomepageField(serializers.CharField):
         return value
 
 
-class SourceSerializer(StrictTypesMixin, UniqueNameMixin, DerivedSlugMixin, serializers.ModelSerializer):
+class SourceSerializer(StrictTypesMixin, ModelValidationMixin, DerivedSlugMixin, serializers.ModelSerializer):
     article_count = ArticleCountField()
     homepage_url = HomepageField(required=False, help_text="The outlet's web address (http or https), or empty.")
 
@@ -487,15 +460,13 @@ class SourceSerializer(StrictTypesMixin, UniqueNameMixin, DerivedSlugMixin, seri
         read_only_fields = ["id", "article_count", "created_at", "updated_at"]
         extra_kwargs = {"slug": {"required": False}}
 
-    duplicate_name_message = "A source with this name already exists."
-
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
 class WordListField(serializers.JSONField):
     """A list of words, stored as JSON (`TopicSerializer.validate_keywords` checks the shape)."""
 
 
-class TopicSerializer(StrictTypesMixin, DerivedSlugMixin, serializers.ModelSerializer):
+class TopicSerializer(StrictTypesMixin, ModelValidationMixin, DerivedSlugMixin, serializers.ModelSerializer):
     """A topic with its place in the tree: its parent and its direct children."""
 
     article_count = ArticleCountField()
@@ -527,20 +498,6 @@ class TopicSerializer(StrictTypesMixin, DerivedSlugMixin, serializers.ModelSeria
         if any("\x00" in item for item in value):
             raise serializers.ValidationError("Null characters are not allowed.")
         return value
-
-    def validate_iptc_code(self, value):
-        others = Topic.objects.exclude(pk=self.instance.pk) if self.instance else Topic.objects.all()
-        if value and others.filter(iptc_code=value).exists():
-            raise serializers.ValidationError("Another topic has this IPTC code.")
-        return value
-
-    def validate_parent(self, parent):
-        ancestor = parent
-        while self.instance is not None and ancestor is not None:
-            if ancestor.pk == self.instance.pk:
-                raise serializers.ValidationError("A topic cannot sit below itself.")
-            ancestor = ancestor.parent
-        return parent
 
 
 class TagSerializer(StrictTypesMixin, serializers.ModelSerializer):

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.admin_views import CappedCountPaginator
+from articles.admin.changelists import CappedCountPaginator
 from articles.models import Article, Author, Byline, ImportBatch, ImportRecord, Topic
 from tests.admin.conftest import CHANGELIST
 
@@ -24,9 +24,14 @@ def make_many(make_article, count, **fields):
 def warn(article, warnings=("A hyphen was left alone",)):
     batch = ImportBatch.objects.create()
     ImportRecord.objects.create(
-        batch=batch, article=article, origin="x.txt", raw=b"x", raw_sha256="0" * 64, outcome="created",
+        batch=batch,
+        article=article,
+        origin="x.txt",
+        raw=b"x",
+        raw_sha256="0" * 64,
+        outcome="created",
         warnings=list(warnings),
-    )  # fmt: skip
+    )
 
 
 def test_the_list_shows_the_byline_in_order(login, superuser, make_article):
@@ -95,9 +100,9 @@ def test_search_results_come_best_match_first(login, superuser, make_article):
 
 
 def test_a_search_with_more_matches_than_are_ranked_keeps_the_list_order(login, superuser, make_article, monkeypatch):
-    from articles import admin_views
+    from articles.admin import changelists
 
-    monkeypatch.setattr(admin_views, "RANKED_MATCHES_MAX", 1)
+    monkeypatch.setattr(changelists, "RANKED_MATCHES_MAX", 1)
     make_article("Barley harvest breaks records", summary="Barley everywhere.", body="Barley, barley and barley.")
     make_article("Market notes", body="Prices were steady; one trader mentioned barley once.")
     make_article("Unrelated", body="Nothing about crops here.")

@@ -1,7 +1,13 @@
-"""Forms of the editorial admin: the article form with its edit-conflict guard, and the forms of the desk's tools."""
+"""Forms of the editorial admin: the article form with its edit-conflict guard, the desk's search box, and the forms
+of the desk's tools.
+
+The article form checks what only a form knows (the revision it started from, the user's right to publish); every
+rule about the article itself (identity, duplicate text) is the model's, reached through `ModelForm` validation.
+"""
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.views.main import SEARCH_VAR, ChangeListSearchForm
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -39,9 +45,18 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "title", "slug", "summary", "body", "status", "published_at", "source", "language", "external_id",
-            "topics", "tags",
-        ]  # fmt: skip
+            "title",
+            "slug",
+            "summary",
+            "body",
+            "status",
+            "published_at",
+            "source",
+            "language",
+            "external_id",
+            "topics",
+            "tags",
+        ]
         widgets = {
             "title": forms.TextInput(attrs={"class": "vTextField article-title"}),
             "summary": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
@@ -81,17 +96,7 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self._refuse_stale_revision(cleaned.get("revision"), stored)
         self._check_publishing(cleaned, stored)
-        self._check_identity(cleaned)
         return cleaned
-
-    def _check_identity(self, cleaned):
-        # Two conditional unique constraints would otherwise only report their internal names.
-        others = Article.objects.exclude(pk=self.instance.pk) if self.instance.pk else Article.objects.all()
-        slug, source, external_id = cleaned.get("slug"), cleaned.get("source"), cleaned.get("external_id")
-        if slug and source is None and others.filter(source=None, slug=slug).exists():
-            self.add_error("slug", "Another article without a source already uses this web address; change the slug.")
-        if external_id and others.filter(source=source, external_id=external_id).exists():
-            self.add_error("external_id", "Another article from this source already has this identity (URL or GUID).")
 
     def _refuse_stale_revision(self, mine, stored):
         theirs = stored.revision if stored is not None else None
@@ -125,6 +130,36 @@ class ArticleAdminForm(forms.ModelForm):
             cleaned["published_at"] = published_at = stored_at
         if status == Article.Status.PUBLISHED and published_at is None:
             cleaned["published_at"] = timezone.now()
+
+
+SEARCH_MAX_CHARS = 200  # as the API's `?search=`
+
+
+class ArticleSearchForm(ChangeListSearchForm):
+    """The desk's search box, with a length limit: the full-text query grows with every word, and a search of a few
+    thousand words kept PostgreSQL busy for a minute and more. A longer search is refused with a message."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[SEARCH_VAR] = forms.CharField(required=False, strip=False, max_length=SEARCH_MAX_CHARS)
+
+
+class JSONTextField(forms.JSONField):
+    """Django's JSON form field, with text nested too deeply for the decoder an error on the field, not a crash."""
+
+    default_error_messages = {"nested": "This JSON is nested too deeply."}
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except RecursionError:
+            raise ValidationError(self.error_messages["nested"], code="nested") from None
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:
+            return forms.fields.InvalidJSONInput(data)
 
 
 class BylineForm(forms.ModelForm):

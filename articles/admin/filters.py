@@ -1,4 +1,5 @@
-"""Changelist filters that stay cheap with 100,000 articles and thousands of sources, authors and topics.
+"""Changelist filters (Django's "list filters") that stay cheap with 100,000 articles and thousands of sources,
+authors and topics.
 
 Django's related-field filters list every related row in the sidebar; with ten thousand sources that is a page of
 links nobody can use and a query that grows with the table. These filters show one autocomplete box instead (the
@@ -11,11 +12,12 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from articles.admin.changelists import article_languages
 from articles.ids import parse_id
-from articles.models import Article, Byline, ImportRecord, Topic
+from articles.models import Article, Byline, Topic
 
 
-class AutocompleteFilter(admin.ListFilter):
+class AutocompleteListFilter(admin.ListFilter):
     """Filter on one related row, chosen in an autocomplete box that asks the server as the editor types."""
 
     template = "admin/articles/filter_autocomplete.html"
@@ -71,7 +73,7 @@ class AutocompleteFilter(admin.ListFilter):
         raise NotImplementedError
 
 
-class SourceFilter(AutocompleteFilter):
+class SourceListFilter(AutocompleteListFilter):
     title = "source"
     parameter_name = "source"
     field_name = "source"
@@ -80,7 +82,7 @@ class SourceFilter(AutocompleteFilter):
         return queryset.filter(source_id=pk)
 
 
-class AuthorFilter(AutocompleteFilter):
+class AuthorListFilter(AutocompleteListFilter):
     title = "author"
     parameter_name = "author"
     field_name = "authors"
@@ -89,7 +91,7 @@ class AuthorFilter(AutocompleteFilter):
         return queryset.filter(Exists(Byline.objects.filter(article=OuterRef("pk"), author_id=pk)))
 
 
-class TopicFilter(AutocompleteFilter):
+class TopicListFilter(AutocompleteListFilter):
     """Articles on a topic or on any topic below it in the tree."""
 
     title = "topic (and subtopics)"
@@ -103,16 +105,7 @@ class TopicFilter(AutocompleteFilter):
         return queryset.filter(Exists(through.objects.filter(article_id=OuterRef("pk"), topic_id__in=ids)))
 
 
-def warned_article_ids():
-    """Return the ids of articles that some import left with warnings (failed imports aside), as a subquery.
-
-    An `IN` list is computed once per query; a correlated `EXISTS` would run once per article when counting.
-    """
-    records = ImportRecord.objects.exclude(warnings=[]).exclude(outcome=ImportRecord.Outcome.FAILED)
-    return records.values("article_id")
-
-
-class WarningsFilter(admin.SimpleListFilter):
+class WarningsListFilter(admin.SimpleListFilter):
     title = "import warnings"
     parameter_name = "warnings"
 
@@ -121,13 +114,13 @@ class WarningsFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(pk__in=warned_article_ids())
+            return queryset.with_import_warnings()
         if self.value() == "no":
-            return queryset.exclude(pk__in=warned_article_ids().exclude(article=None))
+            return queryset.without_import_warnings()
         return queryset
 
 
-class ScheduledFilter(admin.SimpleListFilter):
+class ScheduledListFilter(admin.SimpleListFilter):
     """Published articles whose publication time is still to come, which readers do not see yet."""
 
     title = "scheduling"
@@ -145,7 +138,7 @@ class ScheduledFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DuplicateFilter(admin.SimpleListFilter):
+class DuplicateListFilter(admin.SimpleListFilter):
     title = "duplicates"
     parameter_name = "duplicate"
 
@@ -158,22 +151,20 @@ class DuplicateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class LanguageFilter(admin.SimpleListFilter):
+class LanguageListFilter(admin.SimpleListFilter):
     """The languages of the articles; the list of them is cached, since finding them reads every row."""
 
     title = "language"
     parameter_name = "language"
 
     def lookups(self, request, model_admin):
-        from articles.admin_views import article_languages
-
         return [(code, code) for code in article_languages()]
 
     def queryset(self, request, queryset):
         return queryset.filter(language=self.value()) if self.value() else queryset
 
 
-class ParentTopicFilter(admin.SimpleListFilter):
+class ParentTopicListFilter(admin.SimpleListFilter):
     """Topics under a top-level topic; only the roots are listed, which stays short whatever the tree's size."""
 
     title = "branch"

@@ -1,0 +1,110 @@
+"""The desk's actions, as Django's own `delete_selected` is written: module-level functions the model admins list.
+
+Each workflow action is one call of a service in `articles.workflow`, which checks the user's permission itself and
+records history; `apply_workflow` tells the editor what changed. The actions that need one more choice (the
+original of duplicates, the author to keep) ask for it on a page of their own first (`views.action_choice_page`).
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from articles import workflow
+from articles.admin.forms import MarkDuplicateForm, MergeAuthorsForm
+from articles.admin.views import action_choice_page
+
+LIST_AND_FORM = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+
+
+def apply_workflow(model_admin, request, queryset, service, *, done: str, **kwargs):
+    """Run a workflow service over the selected articles and tell the editor what changed and what did not."""
+    articles = list(queryset)
+    try:
+        changed = service(articles, user=request.user, **kwargs)
+    except PermissionDenied as error:
+        model_admin.message_user(request, f"Nothing was changed: {error}", messages.ERROR)
+        return None
+    except ValidationError as error:
+        model_admin.message_user(request, f"Nothing was changed: {' '.join(error.messages)}", messages.ERROR)
+        return None
+    left = len(articles) - changed
+    text = f"{done} {changed} article{'s' if changed != 1 else ''}."
+    if left:
+        text += f" {left} left as {'it was' if left == 1 else 'they were'} (already in that state or not eligible)."
+    model_admin.message_user(request, text, messages.SUCCESS if changed else messages.WARNING)
+    return None
+
+
+@admin.action(
+    description="Publish",
+    description_plural="Publish selected articles",
+    permissions=["publish"],
+    location=LIST_AND_FORM,
+)
+def publish(model_admin, request, queryset):
+    return apply_workflow(model_admin, request, queryset, workflow.publish, done="Published")
+
+
+@admin.action(
+    description="Send to review",
+    description_plural="Send selected articles to review",
+    permissions=["change"],
+    location=LIST_AND_FORM,
+)
+def send_to_review(model_admin, request, queryset):
+    return apply_workflow(model_admin, request, queryset, workflow.send_to_review, done="Sent to review")
+
+
+@admin.action(
+    description="Unpublish",
+    description_plural="Unpublish selected articles",
+    permissions=["publish"],
+    location=LIST_AND_FORM,
+)
+def unpublish(model_admin, request, queryset):
+    return apply_workflow(model_admin, request, queryset, workflow.unpublish, done="Unpublished")
+
+
+@admin.action(
+    description="Archive",
+    description_plural="Archive selected articles",
+    permissions=["change"],
+    location=LIST_AND_FORM,
+)
+def archive(model_admin, request, queryset):
+    return apply_workflow(model_admin, request, queryset, workflow.archive, done="Archived")
+
+
+@admin.action(description="Mark selected articles as duplicates of…", permissions=["change"])
+def mark_as_duplicate(model_admin, request, queryset):
+    form = MarkDuplicateForm(request.POST if "confirm" in request.POST else None, admin_site=model_admin.admin_site)
+    if form.is_valid():
+        original = form.cleaned_data["original"]
+        done = f"Marked as duplicates of “{original}”:"
+        return apply_workflow(model_admin, request, queryset, workflow.mark_duplicate, done=done, original=original)
+    return action_choice_page(
+        model_admin,
+        request,
+        queryset,
+        template="admin/articles/article/mark_duplicate.html",
+        title="Mark as duplicate of another article",
+        form=form,
+    )
+
+
+@admin.action(description="Merge selected authors into one…", permissions=["delete"])
+def merge_into(model_admin, request, queryset):
+    authors = queryset.with_article_counts()
+    form = MergeAuthorsForm(request.POST if "confirm" in request.POST else None, authors=authors)
+    if form.is_valid():
+        into = form.cleaned_data["into"]
+        try:
+            merged = workflow.merge_authors(list(queryset.exclude(pk=into.pk)), into=into, user=request.user)
+        except PermissionDenied as error:
+            model_admin.message_user(request, f"Nothing was changed: {error}", messages.ERROR)
+            return None
+        model_admin.message_user(request, f"Merged {merged} author{'s' if merged != 1 else ''} into “{into}”.")
+        return None
+    return action_choice_page(
+        model_admin, request, authors, template="admin/articles/author/merge.html", title="Merge authors", form=form
+    )

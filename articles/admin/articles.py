@@ -1,0 +1,183 @@
+"""The article admin: the desk's list of articles, its form with bylines in order, provenance and history."""
+
+from django.contrib import admin
+from django.contrib.admin.options import ShowFacets
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
+from django.forms import Media
+from django.urls import path, reverse
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.views.decorators.csrf import csrf_exempt
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles.admin import actions, views
+from articles.admin.changelists import ArticleChangeList, CappedCountPaginator, apply_search
+from articles.admin.filters import (
+    AuthorListFilter,
+    DuplicateListFilter,
+    LanguageListFilter,
+    ScheduledListFilter,
+    SourceListFilter,
+    TopicListFilter,
+    WarningsListFilter,
+)
+from articles.admin.forms import ArticleAdminForm, BylineForm, BylineInlineFormSet
+from articles.admin.provenance import ArticleHistoryContext, provenance
+from articles.models import Article, Byline
+from articles.workflow import PUBLISH_PERMISSION
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    form = BylineForm
+    formset = BylineInlineFormSet
+    extra = 0
+    autocomplete_fields = ["author"]
+    fields = ["position", "author", "role"]
+    ordering = ["position"]
+    classes = ["bylines-inline"]
+    verbose_name = "author"
+    verbose_name_plural = "byline (drag the rows or number them to set the order)"
+
+    def get_queryset(self, request):
+        # Each row is labelled with its byline's name (`Byline.__str__`): the authors come with the rows.
+        return super().get_queryset(request).select_related("author")
+
+
+class ArticleAdmin(SimpleHistoryAdmin):
+    form = ArticleAdminForm
+    list_display = [
+        "title",
+        "source",
+        "byline",
+        "status",
+        "published_at",
+        "word_count",
+        "language",
+        "flags",
+        "updated_at",
+    ]
+    ordering = ["-updated_at", "-id"]  # the desk's view, recent work first; served by the article_updated index
+    list_filter = [
+        "status",
+        SourceListFilter,
+        TopicListFilter,
+        AuthorListFilter,
+        LanguageListFilter,
+        WarningsListFilter,
+        DuplicateListFilter,
+        ScheduledListFilter,
+    ]
+    list_select_related = ["source"]
+    list_per_page = 50
+    show_full_result_count = False
+    show_facets = ShowFacets.NEVER
+    paginator = CappedCountPaginator
+    date_hierarchy = "published_at"
+    search_fields = ["title"]  # enables autocomplete; the search itself is full text, see get_search_results
+    search_help_text = "Words from the title, summary or body, best matches first; or an article number such as #123."
+    autocomplete_fields = ["source", "topics"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["duplicate_of_link", "word_count", "created_at", "updated_at"]
+    exclude = ["revision"]  # not editable on the model; the form carries it as a hidden field of its own
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body", "revision"]}),
+        ("Publication", {"fields": [("status", "published_at"), ("source", "language"), "external_id"]}),
+        ("Classification", {"fields": ["topics", "tags"]}),
+        ("Record", {"fields": [("word_count", "created_at", "updated_at"), "duplicate_of_link"]}),
+    ]
+    inlines = [BylineInline]
+    actions = [actions.publish, actions.send_to_review, actions.unpublish, actions.archive, actions.mark_as_duplicate]
+
+    @property
+    def media(self):
+        source_field = Article._meta.get_field("source")
+        return (
+            super().media
+            + AutocompleteSelect(source_field, self.admin_site).media
+            + Media(js=["articles/admin.js"], css={"all": ["articles/admin.css"]})
+        )
+
+    def get_urls(self):
+        # Exempt from the CSRF middleware so that the page can set its upload handler before the body is read; the
+        # page checks the token itself (views.import_view).
+        import_page = self.admin_site.admin_view(csrf_exempt(self.import_view))
+        return [path("import/", import_page, name="articles_article_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        return views.import_view(self, request)
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_search_results(self, request, queryset, search_term):
+        return apply_search(queryset, search_term), False
+
+    def get_list_display(self, request):
+        if request.GET.get("q", "").strip():
+            return [*self.list_display, "match"]
+        return self.list_display
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history lets whoever may view the history post an old version; restoring it is a change.
+        # What the restored version does to publication is checked by the form (`require_publication_right`).
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        # Restoring a deleted article undoes an editor's deletion: it needs the permission that deleted it.
+        gone = not Article.objects.filter(pk=object_id).exists() if str(object_id).isdigit() else True
+        if request.method == "POST" and gone and not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ArticleHistoryContext(self.model, historical_record)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(PUBLISH_PERMISSION)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            # Reporters see how the article they edit arrived; the import log itself is for editors.
+            context = {
+                **context,
+                "provenance": provenance(obj),
+                "can_open_import_records": request.user.has_perm("articles.view_importrecord"),
+            }
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def changelist_view(self, request, extra_context=None):
+        can_import = request.user.has_perm("articles.add_article")
+        extra = {"import_url": reverse("admin:articles_article_import") if can_import else None}
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
+
+    @admin.display(description="authors")
+    def byline(self, article):
+        return ", ".join(byline.author.name for byline in article.bylines.all())
+
+    @admin.display(description="flags")
+    def flags(self, article):
+        marks = []
+        if getattr(article, "has_warnings", False):
+            marks.append(("flag flag-warning", "Imported with warnings", "warnings"))
+        if article.duplicate_of_id:
+            marks.append(("flag flag-duplicate", f"Duplicate of #{article.duplicate_of_id}", "duplicate"))
+        if article.is_scheduled:
+            marks.append(("flag flag-scheduled", "Scheduled: not public yet", "scheduled"))
+        return format_html_join(" ", '<span class="{}" title="{}">{}</span>', marks)
+
+    @admin.display(description="match")
+    def match(self, article):
+        # A snippet from `search.search_snippets` is safe HTML already; any other text is escaped.
+        return conditional_escape(getattr(article, "snippet", "") or "")
+
+    @admin.display(description="duplicate of")
+    def duplicate_of_link(self, article):
+        if not article.duplicate_of_id:
+            return "—"
+        url = reverse("admin:articles_article_change", args=[article.duplicate_of_id])
+        return format_html('<a href="{}">{}</a>', url, article.duplicate_of)
