@@ -60,7 +60,7 @@ def fail_abandoned_tasks(now: datetime | None = None) -> int:
     mid-task leaves it RUNNING for ever. A task of newsroom holds a claim on the row it works on and renews it while
     it runs: a RUNNING task row started more than one lease ago whose claim (its first two arguments, the row's id
     and the token) is no longer held has lost its worker. A task that holds no claim is taken for lost once it has
-    run for longer than a lease. Its work is not lost: the claim lapsed, so the scheduler has enqueued it again.
+    run for longer than a lease. Its work is not lost: the claim lapsed, so the scheduler enqueues it again.
     (With the Redis engine, RQ moves the jobs of dead workers to its failed registry itself.)
     """
     if not uses_database_queue():
@@ -78,8 +78,8 @@ def fail_abandoned_tasks(now: datetime | None = None) -> int:
         reason = (
             f"WorkerLost: the worker {', '.join(row.worker_ids) or '(unknown)'} took this task at "
             f"{row.started_at:%Y-%m-%d %H:%M:%S} UTC and stopped before it ended (killed, out of memory or its "
-            f"machine gone): its claim on the row it worked on lapsed without being renewed. The scheduler has "
-            f"enqueued the work again as a new task; this one will not run again."
+            f"machine gone): the claim it held on the row it worked on lapsed unrenewed. This task will not run "
+            f"again; the row's work is due again, and the scheduler enqueues it as a new task."
         )
         still_running = DBTaskResult.objects.running().filter(pk=row.pk)
         failed += still_running.update(
