@@ -1,4 +1,5 @@
-# newsroom: `make run` serves the app with demo data on SQLite, `make test` runs lint and the suite.
+# newsroom: `make run` serves the app with demo data on SQLite (with a task worker and the scheduler), `make test`
+# runs lint and the suite.
 # PYTHON=/path/to/python3.12 overrides the interpreter search below.
 
 VENV := .venv
@@ -25,7 +26,8 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_articles samples/ --status published --verbosity 1 || true
 	$(BIN)/python manage.py ensure_admin
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Starting the web server on http://$(HOST):$(PORT)/, a task worker and the scheduler (Ctrl-C stops all three)."
+	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) $(BIN)/honcho start --procfile Procfile --port $(PORT)
 
 # Production: `make deploy` each release (collectstatic, migrate, check --deploy), then `make serve` (gunicorn).
 # Both read the production environment (README.md, "Deployment"); PORT and WEB_CONCURRENCY set the port and workers.

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
+from articles.claims import Claimable
 from articles.text import (
     collapse_spaces,
     content_fingerprint,
@@ -513,12 +514,15 @@ class Byline(models.Model):
         return f"{self.author} ({self.position})"
 
 
-class ImportBatch(models.Model):
+class ImportBatch(Claimable):
     """One run of the importer (a command invocation, an API call, an admin upload).
 
     A run is `running` until it ends `finished`, or `interrupted` (stopped by Ctrl-C or an error, or found dead by
     a later import: its process gone from its host, or its heartbeat silent for long). The heartbeat and the counts
     are brought up to date after every transaction the run stores.
+
+    A queued import (`articles.ingest.queued`) starts `queued`, its pieces' bytes kept as `QueuedPiece` rows until
+    a worker on any machine, holding the batch's claim, has recorded each of them in this batch.
     """
 
     class Channel(models.TextChoices):
@@ -528,6 +532,7 @@ class ImportBatch(models.Model):
         PYTHON = "python", "Python"
 
     class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         FINISHED = "finished", "Finished"
         INTERRUPTED = "interrupted", "Interrupted"
@@ -542,6 +547,8 @@ class ImportBatch(models.Model):
     initiated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     options = models.JSONField(default=dict, blank=True)
     counts = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Workers that took this queued import.")
+    error = models.TextField(blank=True, help_text="Why the last attempt at this queued import stopped.")
 
     class Meta:
         ordering = ["-started_at"]
@@ -549,10 +556,35 @@ class ImportBatch(models.Model):
         indexes = [
             # Every import looks for running batches whose process died; finished ones are nearly all the rows.
             models.Index(fields=["status"], condition=Q(status="running"), name="importbatch_running"),
+            # The scheduler looks for queued batches (with the batches that still have queued pieces).
+            models.Index(fields=["status"], condition=Q(status="queued"), name="importbatch_queued"),
         ]
 
     def __str__(self):
         return f"Import {self.pk} ({self.channel}, {self.started_at:%Y-%m-%d %H:%M})"
+
+
+class QueuedPiece(models.Model):
+    """One piece of a queued import, exactly as it arrived, kept until a worker has recorded it in its batch.
+
+    The bytes live in the database, not on the disk of the machine that received them, so that a worker on any
+    machine can run the import; they are deleted once the piece's import record (which keeps them for good) exists.
+    """
+
+    # The unique (batch, position) index serves lookups by batch: no index of its own.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="queued_pieces", db_index=False)
+    position = models.PositiveIntegerField(help_text="The piece's place in the import, from 0.")
+    origin = models.CharField(max_length=1000)
+    raw = models.BinaryField(help_text="The bytes exactly as they arrived.")
+    raw_sha256 = models.CharField(max_length=64)
+    error = models.TextField(blank=True, help_text="Why the piece could not be read when it was queued.")
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [models.UniqueConstraint(fields=["batch", "position"], name="queuedpiece_position_unique")]
+
+    def __str__(self):
+        return f"{self.origin} (import {self.batch_id}, #{self.position})"
 
 
 class ImportRecordQuerySet(models.QuerySet):

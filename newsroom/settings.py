@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "newsroom.apps.NewsroomConfig",
     "articles",
 ]
@@ -127,6 +128,44 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+
+def tasks_from_env() -> tuple[dict, dict]:
+    """Return the task queue (`TASKS`) and, for the Redis engine, its RQ queues (`RQ_QUEUES`).
+
+    NEWSROOM_TASKS_BACKEND picks the engine: `database` (django-tasks-db: the database is the queue, `db_worker`
+    runs the tasks) or `redis` (django-tasks-rq: RQ queues on NEWSROOM_TASKS_REDIS_URL, else REDIS_URL; `rqworker`
+    runs the tasks).
+    """
+    engine = os.environ.get("NEWSROOM_TASKS_BACKEND", "database").strip().lower()
+    if engine == "database":
+        return {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}, {}
+    if engine != "redis":
+        raise ImproperlyConfigured(f"NEWSROOM_TASKS_BACKEND must be 'database' or 'redis', not {engine!r}.")
+    url = os.environ.get("NEWSROOM_TASKS_REDIS_URL") or os.environ.get("REDIS_URL")
+    if not url:
+        raise ImproperlyConfigured("NEWSROOM_TASKS_BACKEND=redis needs NEWSROOM_TASKS_REDIS_URL or REDIS_URL.")
+    # A job runs for at most an hour: RQ's default of three minutes would kill a large import in the middle.
+    return {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}, {
+        "default": {"URL": url, "DEFAULT_TIMEOUT": 3600}
+    }
+
+
+TASKS, RQ_QUEUES = tasks_from_env()
+if RQ_QUEUES:
+    INSTALLED_APPS.append("django_rq")
+    # django-tasks-rq runs a task through its own job class; every worker uses it without being told.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+# How long a claim on a row's background work lasts unless its worker renews it: a worker that dies hands its work
+# to another one after this long (articles/claims.py).
+NEWSROOM_TASK_LEASE_SECONDS = float(os.environ.get("NEWSROOM_TASK_LEASE_SECONDS", "300"))
+# How often `run_scheduler` looks for due work.
+NEWSROOM_SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("NEWSROOM_SCHEDULER_INTERVAL_SECONDS", "5"))
+# How many workers may take a queued import before it is left for an editor, with the last error.
+NEWSROOM_TASK_MAX_ATTEMPTS = int(os.environ.get("NEWSROOM_TASK_MAX_ATTEMPTS", "5"))
+# Imports from the admin and the API larger than either limit run on the queue (202 Accepted); smaller ones at once.
+NEWSROOM_SYNC_IMPORT_MAX_PIECES = int(os.environ.get("NEWSROOM_SYNC_IMPORT_MAX_PIECES", "10"))
+NEWSROOM_SYNC_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_SYNC_IMPORT_MAX_BYTES", str(1024 * 1024)))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -222,6 +222,39 @@ EFFECTS: dict[str, list[tuple[dict, str, object]]] = {
         ({"DJANGO_TIME_ZONE": "Asia/Almaty"}, "s.TIME_ZONE", "Asia/Almaty"),
         ({}, "s.TIME_ZONE", "UTC"),
     ],
+    "NEWSROOM_TASKS_BACKEND": [
+        ({}, "[s.TASKS['default']['BACKEND'], s.RQ_QUEUES, 'django_rq' in s.INSTALLED_APPS]",
+         ["django_tasks_db.DatabaseBackend", {}, False]),
+        ({"NEWSROOM_TASKS_BACKEND": "redis", "REDIS_URL": REDIS_URL},
+         "[s.TASKS['default']['BACKEND'], s.RQ_QUEUES['default']['URL'], 'django_rq' in s.INSTALLED_APPS, s.RQ]",
+         ["django_tasks_rq.RQBackend", REDIS_URL, True, {"JOB_CLASS": "django_tasks_rq.Job"}]),
+        ({"NEWSROOM_TASKS_BACKEND": "redis"}, "s.TASKS", SettingsFailed("needs NEWSROOM_TASKS_REDIS_URL or REDIS_URL")),
+        ({"NEWSROOM_TASKS_BACKEND": "celery"}, "s.TASKS", SettingsFailed("must be 'database' or 'redis'")),
+    ],
+    "NEWSROOM_TASKS_REDIS_URL": [
+        ({"NEWSROOM_TASKS_BACKEND": "redis", "REDIS_URL": REDIS_URL, "NEWSROOM_TASKS_REDIS_URL": "redis://q:6379/3"},
+         "[s.RQ_QUEUES['default']['URL'], s.CACHES['default']['LOCATION']]", ["redis://q:6379/3", REDIS_URL]),
+    ],
+    "NEWSROOM_TASK_LEASE_SECONDS": [
+        ({"NEWSROOM_TASK_LEASE_SECONDS": "30"}, "s.NEWSROOM_TASK_LEASE_SECONDS", 30.0),
+        ({}, "s.NEWSROOM_TASK_LEASE_SECONDS", 300.0),
+    ],
+    "NEWSROOM_SCHEDULER_INTERVAL_SECONDS": [
+        ({"NEWSROOM_SCHEDULER_INTERVAL_SECONDS": "0.5"}, "s.NEWSROOM_SCHEDULER_INTERVAL_SECONDS", 0.5),
+        ({}, "s.NEWSROOM_SCHEDULER_INTERVAL_SECONDS", 5.0),
+    ],
+    "NEWSROOM_TASK_MAX_ATTEMPTS": [
+        ({"NEWSROOM_TASK_MAX_ATTEMPTS": "2"}, "s.NEWSROOM_TASK_MAX_ATTEMPTS", 2),
+        ({}, "s.NEWSROOM_TASK_MAX_ATTEMPTS", 5),
+    ],
+    "NEWSROOM_SYNC_IMPORT_MAX_PIECES": [
+        ({"NEWSROOM_SYNC_IMPORT_MAX_PIECES": "1"}, "s.NEWSROOM_SYNC_IMPORT_MAX_PIECES", 1),
+        ({}, "s.NEWSROOM_SYNC_IMPORT_MAX_PIECES", 10),
+    ],
+    "NEWSROOM_SYNC_IMPORT_MAX_BYTES": [
+        ({"NEWSROOM_SYNC_IMPORT_MAX_BYTES": "65536"}, "s.NEWSROOM_SYNC_IMPORT_MAX_BYTES", 65536),
+        ({}, "s.NEWSROOM_SYNC_IMPORT_MAX_BYTES", 1048576),
+    ],
 }  # fmt: skip
 
 SETTING_NAMES = documented_variables() | variables_read_by_settings() | set(EFFECTS)

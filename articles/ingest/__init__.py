@@ -17,6 +17,8 @@ _EXPORTS = {
     "import_files": "articles.ingest.importer",
     "import_paths": "articles.ingest.importer",
     "import_pieces": "articles.ingest.importer",
+    "queue_import": "articles.ingest.queued",
+    "should_queue": "articles.ingest.queued",
     "PieceResult": "articles.ingest.load",
     "MissingPathError": "articles.ingest.reading",
     "PieceFile": "articles.ingest.reading",

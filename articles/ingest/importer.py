@@ -101,9 +101,13 @@ def import_pieces(
     *,
     on_result: Callable[[PieceResult], None] | None = None,
     keep_results: bool = True,
+    batch: ImportBatch | None = None,
 ) -> ImportReport:
     """Import `pieces` (bytes in hand, or files to read) batch by batch and return the report; `on_result` sees
     each result as soon as it is known.
+
+    `batch` is the batch the pieces were queued as (`ingest.queued`), run here in place of a new one; its report
+    then counts every piece the batch has stored, on earlier attempts too.
 
     Stopped by Ctrl-C, the import raises `ImportInterrupted` with the report of what was stored; stopped by an
     error, it raises that error. Either way its batch is marked interrupted with the counts of its stored pieces.
@@ -112,10 +116,13 @@ def import_pieces(
     user = _user_or_none(options.user)
     if user is not None and options.status == Article.Status.PUBLISHED:
         workflow.require_publication_right(user, None, status=options.status, published_at=None)
-    batch = None
-    if not options.dry_run:
+    stored_before = Counter()
+    if batch is not None:
+        runs.resume_batch(batch)
+        stored_before.update(runs.stored_counts(batch.pk))
+    elif not options.dry_run:
         batch = runs.start_batch(channel=options.channel, initiated_by=user, options=options.describe())
-    report = ImportReport(batch_id=batch.pk if batch else None)
+    report = ImportReport(batch_id=batch.pk if batch else None, counts=stored_before)
     load_settings = LoadSettings(status=options.status, dry_run=options.dry_run, user=user)
     stage = partial(stage_chunk, clean=options.clean, max_bytes=options.byte_limit, source=options.source)
     staged_batches = stage_in_parallel(_chunks(pieces, options.batch_size), stage, workers=options.workers)

@@ -32,6 +32,13 @@ def start_batch(**fields) -> ImportBatch:
     )
 
 
+def resume_batch(batch: ImportBatch) -> None:
+    """Mark `batch` (a queued import, or one a dead worker left) running in this process, from now."""
+    batch.status, batch.finished_at = Status.RUNNING, None
+    batch.heartbeat_at, batch.host, batch.pid = timezone.now(), _host(), os.getpid()
+    batch.save(update_fields=["status", "heartbeat_at", "finished_at", "host", "pid"])
+
+
 def record_progress(batch: ImportBatch, counts: dict[str, int]) -> None:
     """Say that `batch`'s run is alive and how far it got: one UPDATE after each stored transaction."""
     ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now(), counts=counts)

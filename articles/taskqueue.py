@@ -1,0 +1,101 @@
+"""The task queue as newsroom uses it: tasks enqueued once their transaction commits, given claims on rows, and the
+queue's own records kept true when a worker dies.
+
+Tasks are written against Django's `django.tasks`; the engine is a setting (`NEWSROOM_TASKS_BACKEND`: the database,
+through django-tasks-db, or Redis, through django-tasks-rq). Neither engine retries a task whose worker died, and
+the database engine leaves its row RUNNING for ever: retries belong to our rows' claims (`articles.claims`), and
+the scheduler marks such rows failed with the reason (`fail_abandoned_tasks`).
+"""
+
+import logging
+from datetime import datetime
+from functools import partial
+
+from django.db import transaction
+from django.tasks import task_backends
+from django.utils import timezone
+
+from articles import claims
+
+logger = logging.getLogger(__name__)
+ABANDONED_CHECKED_AT_ONCE = 500
+
+
+class WorkerLost(Exception):
+    """The worker running a task stopped before the task ended (killed, out of memory, its machine gone)."""
+
+
+def enqueue_on_commit(task, *args, using: str | None = None) -> None:
+    """Enqueue `task(*args)` once the current transaction commits (at once outside one); a rollback enqueues
+    nothing.
+
+    A failure to enqueue (the Redis server unreachable) is logged, not raised: the caller's transaction has
+    committed already, and work given a claim is enqueued again by the scheduler once the claim's lease lapses.
+    """
+    transaction.on_commit(partial(task.enqueue, *args), using=using, robust=True)
+
+
+def claim_and_enqueue(queryset, task, *, limit: int | None = None) -> list[claims.Claim]:
+    """Claim the rows of `queryset` nobody holds and enqueue `task(pk, token)` for each, once the claims commit.
+
+    This is what a source of due work for the scheduler does: `queryset` says which rows are due.
+    """
+    with transaction.atomic(using=queryset.db):
+        taken = claims.claim(queryset, limit=limit)
+        for claim in taken:
+            enqueue_on_commit(task, claim.pk, claim.token, using=queryset.db)
+    return taken
+
+
+def uses_database_queue() -> bool:
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(task_backends["default"], DatabaseBackend)
+
+
+def fail_abandoned_tasks(now: datetime | None = None) -> int:
+    """Mark failed, with the reason, the queue's task rows still RUNNING whose worker is gone; return how many.
+
+    django-tasks-db marks a row RUNNING when a worker takes it and never looks at it again, so a worker killed
+    mid-task leaves it RUNNING for ever. A task of newsroom holds a claim on the row it works on and renews it while
+    it runs: a RUNNING task row started more than one lease ago whose claim (its first two arguments, the row's id
+    and the token) is no longer held has lost its worker. A task that holds no claim is taken for lost once it has
+    run for longer than a lease. Its work is not lost: the claim lapsed, so the scheduler enqueues it again.
+    (With the Redis engine, RQ moves the jobs of dead workers to its failed registry itself.)
+    """
+    if not uses_database_queue():
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    started_before = now - claims.lease()
+    running = DBTaskResult.objects.running().filter(started_at__lt=started_before).order_by("started_at")
+    failed = 0
+    for row in running.only("id", "args_kwargs", "task_path", "started_at", "worker_ids")[:ABANDONED_CHECKED_AT_ONCE]:
+        args = (row.args_kwargs or {}).get("args") or []
+        if len(args) >= 2 and _claim_is_held(args[1], args[0], now):
+            continue
+        reason = (
+            f"WorkerLost: the worker {', '.join(row.worker_ids) or '(unknown)'} took this task at "
+            f"{row.started_at:%Y-%m-%d %H:%M:%S} UTC and stopped before it ended (killed, out of memory or its "
+            f"machine gone): the claim it held on the row it worked on lapsed unrenewed. This task will not run "
+            f"again; the row's work is due again, and the scheduler enqueues it as a new task."
+        )
+        still_running = DBTaskResult.objects.running().filter(pk=row.pk)
+        failed += still_running.update(
+            status="FAILED",
+            finished_at=now,
+            exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+            traceback=reason,
+            return_value=None,
+        )
+    if failed:
+        logger.warning("Marked %d task(s) failed: their workers stopped before they ended.", failed)
+    return failed
+
+
+def _claim_is_held(token, pk, now) -> bool:
+    try:
+        return claims.claim_is_held(token, pk, now=now)
+    except (TypeError, ValueError):
+        return False  # not a row id and a token: a task of some other shape
