@@ -16,7 +16,7 @@ from articles.text import (
     content_fingerprint,
     fingerprint_and_word_count,
     name_key,
-    unique_slug,
+    slug_for,
 )
 
 WORDS_PER_MINUTE = 230
@@ -80,7 +80,7 @@ class Source(TimestampedModel):
     def save(self, *args, **kwargs):
         self.name = collapse_spaces(self.name)
         if not self.slug:
-            self.slug = unique_slug(self.name)
+            self.slug = slug_for(self.name)
         super().save(*args, **kwargs)
 
     def validate_constraints(self, exclude=None):
@@ -132,7 +132,7 @@ class Author(TimestampedModel):
         self.name = collapse_spaces(self.name)
         self.name_key = name_key(self.name)
         if not self.slug:
-            self.slug = unique_slug(self.name)
+            self.slug = slug_for(self.name)
         super().save(*args, **kwargs)
 
     def validate_constraints(self, exclude=None):
@@ -174,7 +174,7 @@ class Topic(TimestampedModel):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self.name)
+            self.slug = slug_for(self.name)
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -329,7 +329,7 @@ class Article(TimestampedModel):
         """Derive the row's own fields (slug, word count, fingerprint) from its text. Also used before bulk writes."""
         self.title = collapse_spaces(self.title)
         if not self.slug:
-            self.slug = unique_slug(self.title)
+            self.slug = slug_for(self.title)
         self.fingerprint, self.word_count = fingerprint_and_word_count(self.body)
 
     def clean(self):

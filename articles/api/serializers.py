@@ -24,11 +24,10 @@ from articles.models import (
     ImportRecord,
     Source,
     Topic,
-    content_fingerprint,
     fingerprint_in,
     sees_unpublished,
-    unique_slug,
 )
+from articles.text import content_fingerprint, slug_for
 from articles.workflow import require_publication_right
 
 
@@ -344,7 +343,7 @@ class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, serializers.M
         )
         source = attrs.get("source", instance.source if instance else None)
         title = attrs.get("title", instance.title if instance else "")
-        slug = attrs.get("slug") or (instance.slug if instance else "") or unique_slug(title)
+        slug = attrs.get("slug") or (instance.slug if instance else "") or slug_for(title)
         same_place = Article.objects.filter(source=source) if source else Article.objects.filter(source__isnull=True)
         if instance is not None:
             same_place = same_place.exclude(pk=instance.pk)
@@ -419,7 +418,7 @@ class DerivedSlugMixin:
     def validate(self, attrs):
         attrs = super().validate(attrs)
         if self.instance is None and not attrs.get("slug"):
-            slug = unique_slug(attrs.get("name", ""))
+            slug = slug_for(attrs.get("name", ""))
             if self.Meta.model.objects.filter(slug=slug).exists():
                 raise serializers.ValidationError({"slug": [f"The slug {slug!r} is taken; send another slug."]})
             attrs["slug"] = slug

@@ -150,16 +150,16 @@ def test_a_title_or_source_name_too_long_for_its_column_fails_and_the_rest_impor
 def test_a_piece_the_database_refuses_fails_alone_and_the_rest_of_its_batch_imports(monkeypatch):
     from django.db import DataError
 
-    from articles.ingest import load
+    from articles.ingest import write
 
-    write_articles = load._write_articles
+    write_articles = write.write_articles
 
     def refuse_one(decisions, **kwargs):
         if any(d.article is not None and d.article.title == "Refused piece" for d in decisions):
             raise DataError("value too long")
         return write_articles(decisions, **kwargs)
 
-    monkeypatch.setattr(load, "_write_articles", refuse_one)
+    monkeypatch.setattr(write, "write_articles", refuse_one)
     good = piece_text("Second good piece", paragraphs=["A different story entirely, told here."])
     report = import_files([("refused.txt", piece_text("Refused piece").encode()), ("good.txt", good.encode())],
                           ImportOptions())  # fmt: skip
