@@ -1,6 +1,5 @@
 """Helpers for driving the editorial admin through Django's test client."""
 
-
 import pytest
 from django.utils import timezone
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.management.commands.import_articles import Command
+from articles.management.reporting import progress_bar
 from articles.models import Article
 from tests.importing.conftest import SEED, SEED_TRUTH, piece_text
 
@@ -23,9 +24,9 @@ class FakeTerminal(io.StringIO):
 
 def test_a_progress_bar_is_drawn_on_a_terminal_only():
     command = Command(stdout=io.StringIO(), stderr=FakeTerminal())
-    assert command._progress_bar(verbosity=1) is not None
-    assert command._progress_bar(verbosity=0) is None
-    assert Command(stdout=io.StringIO(), stderr=io.StringIO())._progress_bar(verbosity=1) is None
+    assert progress_bar(command, verbosity=1) is not None
+    assert progress_bar(command, verbosity=0) is None
+    assert progress_bar(Command(stdout=io.StringIO(), stderr=io.StringIO()), verbosity=1) is None
 
 
 @pytest.mark.django_db
