@@ -147,7 +147,7 @@ class TopicQuerySet(models.QuerySet):
 
 
 class Topic(TimestampedModel):
-    """An editor-managed subject, in a tree; `keywords` feed automatic topic suggestions."""
+    """An editor-managed subject, in a tree, with the words the desk associates with it (`keywords`)."""
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -210,12 +210,6 @@ class ArticleQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the articles `user` may see: all of them for the desk (`sees_unpublished`), else the published."""
         return self if sees_unpublished(user) else self.published()
-
-    def for_listing(self):
-        """Return articles with what a list shows (source, ordered authors) loaded in a constant number of queries."""
-        return self.select_related("source").prefetch_related(
-            models.Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position"))
-        )
 
     def search(self, query: str):
         """Return the articles matching `query` in title, summary or body, with `rank` and `snippet` annotated.
