@@ -266,8 +266,10 @@ def measure(base: str, urls: dict[str, str], seconds: int, connections: int, rou
         for name, path in urls.items():
             run = run_wrk(base + path, seconds, connections)
             runs[name].append(run)
-            print(f"  round {round_number}  {name:38} {run['rps']:6.0f} req/s   p50 {run['p50']:6.1f} ms   "
-                  f"p99 {run['p99']:6.1f} ms")  # fmt: skip
+            print(
+                f"  round {round_number}  {name:38} {run['rps']:6.0f} req/s   p50 {run['p50']:6.1f} ms   "
+                f"p99 {run['p99']:6.1f} ms"
+            )
     return {
         name: {
             **{key: statistics.median(run[key] for run in measured) for key in ("rps", "p50", "p99")},

@@ -3,16 +3,18 @@
     python bench/legacy_encodings.py [--repeat 20]
 
 A measured set of files made here from texts written for it (invented, short and long, in the languages each
-code page serves): cp1252, cp1251, koi8-r, cp1250, iso-8859-15 and latin-1, plus UTF-8 read once as cp1252 and saved
-again (double-encoded UTF-8, in cp1252 and in UTF-8). A reading is right when it gives back exactly the text the
-file was made from (for the double-encoded file in UTF-8: the mojibake it holds, which the cleaner repairs). Compared: `articles.ingest.decode.decode_bytes` (strict UTF-8, then each legacy code page
-scored by how much the reading looks like writing) and charset-normalizer's best guess, unrestricted and limited to
-the decoder's own code pages. charset-normalizer is not a dependency of the project (this measurement is why):
-install it into the virtualenv to run the comparison (`.venv/bin/pip install charset-normalizer==3.5.2`); without
-it only the decoder is measured.
+code page serves): cp1252, cp1251, koi8-r, cp1250, iso-8859-15 and latin-1, plus UTF-8 read once as cp1252 and
+saved again (double-encoded UTF-8, in cp1252 and in UTF-8). A reading is right when it gives back exactly the text
+the file was made from (for the double-encoded file in UTF-8: the mojibake it holds, which the cleaner repairs).
+Compared: `articles.ingest.decode.decode_bytes` (strict UTF-8, then each legacy code page scored by how much the
+reading looks like writing) and charset-normalizer's best guess, unrestricted and limited to the decoder's own
+code pages. charset-normalizer is not a dependency of the project (this measurement is why): install it into the
+virtualenv to run the comparison (`.venv/bin/pip install charset-normalizer==3.5.2`); without it only the
+decoder is measured.
 """
 
 import argparse
+import contextlib
 import statistics
 import sys
 import time
@@ -107,10 +109,8 @@ def measure(readers, files, repeat: int) -> None:
                 misses.append(label)
             started = time.perf_counter()
             for _ in range(repeat):
-                try:
+                with contextlib.suppress(Exception):  # timed as it is; counted as a miss above
                     read(data)
-                except Exception:  # noqa: S110 - timed as it is; counted as a miss above
-                    pass
             seconds.append((time.perf_counter() - started) / repeat)
         print(f"{name}: {right}/{len(files)} right, median {statistics.median(seconds) * 1e6:,.0f} µs a file")
         for label in misses:

@@ -55,8 +55,13 @@ class Edit:
 
     def to_dict(self) -> dict:
         """Return the edit as plain JSON-ready data, for the import record and the API."""
-        return {"rule": self.rule, "before": self.before, "after": self.after, "position": self.position,
-                "field": self.field}  # fmt: skip
+        return {
+            "rule": self.rule,
+            "before": self.before,
+            "after": self.after,
+            "position": self.position,
+            "field": self.field,
+        }
 
 
 @dataclass

@@ -69,8 +69,9 @@ def test_the_exit_status_is_non_zero_only_when_a_piece_failed(tmp_path):
     env.pop("DJANGO_SETTINGS_MODULE", None)
 
     def manage(*args):
-        return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True,
-                              check=False)  # fmt: skip
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True, check=False
+        )
 
     assert manage("migrate", "--noinput").returncode == 0
     passed = manage("import_articles", str(good))
