@@ -74,7 +74,8 @@ bench-feeds: $(DEV)
 bench-lists: $(DEV)
 	$(BIN)/python bench/list_serialization.py
 
-# SQLite by default; DATABASE_URL=postgres://... benchmarks PostgreSQL (in a database named newsroom_bench).
+# SQLite by default; DATABASE_URL=postgres://... benchmarks PostgreSQL (in a database named newsroom_bench, or
+# the one NEWSROOM_BENCH_DATABASE names).
 bench-api: $(DEV)
 	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk >/dev/null 2>&1 || \
 		{ echo "bench-api needs wrk (Debian package): apt-get install -y wrk" >&2; exit 1; }
