@@ -24,7 +24,7 @@ class ImportReporter:
         """Import `paths`; raise CommandError for a missing path, a failed piece (status 1) or Ctrl-C (130)."""
         try:
             self.report_file = open(self.report, "w", encoding="utf-8") if self.report else None  # noqa: SIM115
-        except OSError as error:
+        except (ValueError, OSError) as error:  # a path the system refuses (a NUL in it), or cannot open
             raise CommandError(str(error)) from error
         self.progress = progress_bar(self.command, verbosity=self.verbosity)
         interrupted = None
