@@ -4,25 +4,35 @@
 
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# What each target needs installed: the runtime requirements (run, deploy, serve), or those and the test and lint
+# tools (test, lint, fuzzing, benchmarks). Each stamp is renewed when its requirements change.
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # First interpreter that actually runs and is >= 3.12 (pyenv shims that fail are skipped).
 PYTHON ?= $(shell sh bin/find-python)
 
-.PHONY: run test lint deploy serve fuzz-api bench-accuracy bench-import bench-admin bench-api bench-feeds venv clean browser
+.PHONY: run test lint deploy serve fuzz-api bench-accuracy bench-import bench-admin bench-api bench-feeds bench-lists venv clean browser
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "newsroom needs Python 3.12 or newer; none found. Install one or set PYTHON=..." >&2; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(DEV): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	@touch $(STAMP)
+	@touch $@ $(RUNTIME)
 
-venv: $(STAMP)
+venv: $(DEV)
 
-run: $(STAMP)
+# Serves on HOST:PORT (default 127.0.0.1:8000), e.g. `make run PORT=8080`.
+run: $(RUNTIME)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_articles samples/ --status published --verbosity 1 || true
 	$(BIN)/python manage.py ensure_admin
@@ -31,40 +41,44 @@ run: $(STAMP)
 
 # Production: `make deploy` each release (collectstatic, migrate, check --deploy), then `make serve` (gunicorn).
 # Both read the production environment (README.md, "Deployment"); PORT and WEB_CONCURRENCY set the port and workers.
-deploy: $(STAMP)
+deploy: $(RUNTIME)
 	bin/deploy
 
-serve: $(STAMP)
+serve: $(RUNTIME)
 	HOST=$(HOST) PORT=$(PORT) bin/serve
 
 # schemathesis over HTTP with every check, anonymous and signed in, against gunicorn on a scratch database.
-fuzz-api: $(STAMP)
+fuzz-api: $(DEV)
 	bin/fuzz-api
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 browser:
 	@sh bin/ensure-chromium
 
-test: $(STAMP) lint browser
+test: $(DEV) lint browser
 	$(BIN)/python -m pytest
 
-bench-accuracy: $(STAMP)
+bench-accuracy: $(DEV)
 	$(BIN)/python bench/ingest_accuracy.py ../shared/samples/pieces
 
-bench-import: $(STAMP)
+bench-import: $(DEV)
 	$(BIN)/python bench/import_speed.py
 
-bench-admin: $(STAMP)
+bench-admin: $(DEV)
 	$(BIN)/python bench/admin_speed.py
 
-bench-feeds: $(STAMP)
+bench-feeds: $(DEV)
 	$(BIN)/python bench/feed_formats.py
 
-# SQLite by default; DATABASE_URL=postgres://... benchmarks PostgreSQL (in a database named newsroom_bench).
-bench-api: $(STAMP)
+bench-lists: $(DEV)
+	$(BIN)/python bench/list_serialization.py
+
+# SQLite by default; DATABASE_URL=postgres://... benchmarks PostgreSQL (in a database named newsroom_bench, or
+# the one NEWSROOM_BENCH_DATABASE names).
+bench-api: $(DEV)
 	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk >/dev/null 2>&1 || \
 		{ echo "bench-api needs wrk (Debian package): apt-get install -y wrk" >&2; exit 1; }
 	$(BIN)/python bench/api_load.py

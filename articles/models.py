@@ -19,7 +19,7 @@ from articles.text import (
     content_fingerprint,
     fingerprint_and_word_count,
     name_key,
-    unique_slug,
+    slug_for,
 )
 
 WORDS_PER_MINUTE = 230
@@ -83,7 +83,7 @@ class Source(TimestampedModel):
     def save(self, *args, **kwargs):
         self.name = collapse_spaces(self.name)
         if not self.slug:
-            self.slug = unique_slug(self.name)
+            self.slug = slug_for(self.name)
         super().save(*args, **kwargs)
 
     def validate_constraints(self, exclude=None):
@@ -137,7 +137,7 @@ class Author(TimestampedModel):
         self.name = collapse_spaces(self.name)
         self.name_key = name_key(self.name)
         if not self.slug:
-            self.slug = unique_slug(self.name)
+            self.slug = slug_for(self.name)
         super().save(*args, **kwargs)
 
     def validate_constraints(self, exclude=None):
@@ -171,7 +171,7 @@ class TopicQuerySet(models.QuerySet):
 
 
 class Topic(TimestampedModel):
-    """An editor-managed subject, in a tree; `keywords` feed automatic topic suggestions."""
+    """An editor-managed subject, in a tree, with the words the desk associates with it (`keywords`)."""
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -202,7 +202,7 @@ class Topic(TimestampedModel):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self.name)
+            self.slug = slug_for(self.name)
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -252,12 +252,6 @@ class ArticleQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Return the articles `user` may see: all of them for the desk (`sees_unpublished`), else the published."""
         return self if sees_unpublished(user) else self.published()
-
-    def for_listing(self):
-        """Return articles with what a list shows (source, ordered authors) loaded in a constant number of queries."""
-        return self.select_related("source").prefetch_related(
-            models.Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position"))
-        )
 
     def search(self, query: str):
         """Return the articles matching `query` in title, summary or body, with `rank` and `snippet` annotated.
@@ -435,7 +429,7 @@ class Article(TimestampedModel):
         """Derive the row's own fields (slug, word count, fingerprint) from its text. Also used before bulk writes."""
         self.title = collapse_spaces(self.title)
         if not self.slug:
-            self.slug = unique_slug(self.title)
+            self.slug = slug_for(self.title)
         self.fingerprint, self.word_count = fingerprint_and_word_count(self.body)
 
     def clean(self):

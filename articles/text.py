@@ -61,6 +61,9 @@ def fingerprint_and_word_count(body: str) -> tuple[str, int]:
     return hashlib.sha256(" ".join(tokens).encode()).hexdigest(), word_count
 
 
-def unique_slug(text: str, max_length: int = 200) -> str:
-    """Return a URL slug for `text` (ASCII, at most `max_length` characters), or "untitled"."""
+def slug_for(text: str, max_length: int = 200) -> str:
+    """Return a URL slug for `text` (ASCII, at most `max_length` characters), or "untitled".
+
+    Not unique by itself: two titles may give the same slug, so whoever stores one checks the table (the unique
+    constraints, `ingest.plan.free_slugs`)."""
     return slugify(text)[:max_length].strip("-") or "untitled"

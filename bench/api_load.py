@@ -1,11 +1,11 @@
 """Load benchmark of the REST API at archive scale.
 
 Builds a fresh database of N generated articles (SQLite in a temporary directory, or the PostgreSQL database
-`newsroom_bench` on the server DATABASE_URL names), serves the app with gunicorn (2 workers, DEBUG off) on a free
-local port, and drives each endpoint with `wrk` for a bounded time: 3 rounds of 5 s over all endpoints in turn, the
-median of the rounds reported. The same run measures a minimal Django view that returns the same 20 rows from
-`.values()` as JSON: the floor any API on this stack pays. Prints requests/s and latency percentiles per endpoint,
-and each endpoint's throughput as a share of the minimal view's.
+`newsroom_bench`, or the one NEWSROOM_BENCH_DATABASE names, on the server DATABASE_URL names), serves the app with
+gunicorn (2 workers, DEBUG off) on a free local port, and drives each endpoint with `wrk` for a bounded time: 3
+rounds of 5 s over all endpoints in turn, the median of the rounds reported. The same run measures a minimal Django
+view that returns the same 20 rows from `.values()` as JSON: the floor any API on this stack pays. Prints requests/s
+and latency percentiles per endpoint, and each endpoint's throughput as a share of the minimal view's.
 
     .venv/bin/python bench/api_load.py                       # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x .venv/bin/python bench/api_load.py   # PostgreSQL
@@ -32,7 +32,10 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = "newsroom_bench"
+# The PostgreSQL database the benchmark drops and rebuilds; another name keeps two runs on one server apart.
+BENCH_DB = os.environ.get("NEWSROOM_BENCH_DATABASE", "newsroom_bench")
+if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", BENCH_DB):
+    raise SystemExit(f"NEWSROOM_BENCH_DATABASE must be a plain lower-case database name, not {BENCH_DB!r}.")
 COMMON_WORD = "government"
 SEED = 20261127
 
@@ -266,8 +269,10 @@ def measure(base: str, urls: dict[str, str], seconds: int, connections: int, rou
         for name, path in urls.items():
             run = run_wrk(base + path, seconds, connections)
             runs[name].append(run)
-            print(f"  round {round_number}  {name:38} {run['rps']:6.0f} req/s   p50 {run['p50']:6.1f} ms   "
-                  f"p99 {run['p99']:6.1f} ms")  # fmt: skip
+            print(
+                f"  round {round_number}  {name:38} {run['rps']:6.0f} req/s   p50 {run['p50']:6.1f} ms   "
+                f"p99 {run['p99']:6.1f} ms"
+            )
     return {
         name: {
             **{key: statistics.median(run[key] for run in measured) for key in ("rps", "p50", "p99")},

@@ -26,26 +26,58 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-OUTLETS = ["The Frontier Post", "Daily Courier", "Harbour Times", "Northern Ledger", "Steppe Review",
-           "Caspian Monitor", "The Evening Standard-Bearer", "River Valley News"]  # fmt: skip
+OUTLETS = [
+    "The Frontier Post",
+    "Daily Courier",
+    "Harbour Times",
+    "Northern Ledger",
+    "Steppe Review",
+    "Caspian Monitor",
+    "The Evening Standard-Bearer",
+    "River Valley News",
+]
 FIRST = ["Alena", "Marat", "Dana", "Oleg", "Aigerim", "Timur", "Sara", "Ilya", "Nadia", "Ruslan", "Zarina", "Pavel"]
 LAST = ["Kazakova", "Suleimenov", "Orlova", "Bekov", "Tokayeva", "Grashchenkov", "Ivanova", "Kuraev", "Abenova"]
 DESKS = ["Web Desk", "News Desk", "Monitoring Desk", "APP", "Reuters"]
-SUBJECTS = ["The ministry", "The committee", "A regional council", "The port authority", "Local farmers",
-            "The central bank", "Rail operators", "A group of economists", "The energy regulator",
-            "Exporters"]  # fmt: skip
+SUBJECTS = [
+    "The ministry",
+    "The committee",
+    "A regional council",
+    "The port authority",
+    "Local farmers",
+    "The central bank",
+    "Rail operators",
+    "A group of economists",
+    "The energy regulator",
+    "Exporters",
+]
 VERBS = ["announced", "questioned", "welcomed", "criticised", "postponed", "approved", "reviewed", "defended"]
-OBJECTS = ["a new transit corridor", "the revised grain tariffs", "plans for a pipeline", "the trade agreement",
-           "a digital services platform", "the border inspection rules", "the annual budget",
-           "a housing programme"]  # fmt: skip
-DETAILS = ["according to officials in the capital", "despite objections from the opposition",
-           "after months of negotiations", "in a statement published on Tuesday", "following a storm in March",
-           "as prices continued to rise", "with support from international partners",
-           "amid growing public debate"]  # fmt: skip
-QUOTES = ["“We will not risk our long-term interests,” an adviser said .",
-          "“The figures speak for themselves,” the minister explained.",
-          "Analysts expect more than 70 “% of cargo to use the new route.",
-          "“This is a pragmatic decision,” the deputy head of the administration , said in an interview."]  # fmt: skip
+OBJECTS = [
+    "a new transit corridor",
+    "the revised grain tariffs",
+    "plans for a pipeline",
+    "the trade agreement",
+    "a digital services platform",
+    "the border inspection rules",
+    "the annual budget",
+    "a housing programme",
+]
+DETAILS = [
+    "according to officials in the capital",
+    "despite objections from the opposition",
+    "after months of negotiations",
+    "in a statement published on Tuesday",
+    "following a storm in March",
+    "as prices continued to rise",
+    "with support from international partners",
+    "amid growing public debate",
+]
+QUOTES = [
+    "“We will not risk our long-term interests,” an adviser said .",
+    "“The figures speak for themselves,” the minister explained.",
+    "Analysts expect more than 70 “% of cargo to use the new route.",
+    "“This is a pragmatic decision,” the deputy head of the administration , said in an interview.",
+]
 TOPIC_WORDS = ["Trade", "Transit", "Energy", "Grain", "Budget", "Rail", "Housing", "Tariffs", "Ports", "Pipelines"]
 
 
@@ -77,8 +109,19 @@ def generate_piece(i: int, rng: random.Random) -> str:
     paragraphs[rng.randrange(1, 8)] += " " + rng.choice(QUOTES)
     rng.shuffle(paragraphs)
     paragraphs.insert(4, f"{rng.choice(TOPIC_WORDS)} and the road ahead")
-    lines = [title, "", title, "", byline, "", paragraphs[0], title, *paragraphs[1:], "",
-             f"The post {title} appeared first on {rng.choice(OUTLETS)}."]  # fmt: skip
+    lines = [
+        title,
+        "",
+        title,
+        "",
+        byline,
+        "",
+        paragraphs[0],
+        title,
+        *paragraphs[1:],
+        "",
+        f"The post {title} appeared first on {rng.choice(OUTLETS)}.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -235,16 +278,20 @@ def main() -> None:
         for round_number in range(1, args.rounds + 1):
             result = measure("full", corpus, workdir)
             rounds.append(result)
-            print(f"full pipeline   N={args.n:>7,}: {result['rate']:8,.0f} pieces/s  ({result['seconds']:.1f} s), "
-                  f"peak RSS {result['peak_rss_mb']:.0f} MB (largest worker {result['worker_peak_rss_mb']:.0f} MB), "
-                  f"outcomes {result['counts']}  [round {round_number}]")  # fmt: skip
+            print(
+                f"full pipeline   N={args.n:>7,}: {result['rate']:8,.0f} pieces/s  ({result['seconds']:.1f} s), "
+                f"peak RSS {result['peak_rss_mb']:.0f} MB (largest worker {result['worker_peak_rss_mb']:.0f} MB), "
+                f"outcomes {result['counts']}  [round {round_number}]"
+            )
         full = sorted(rounds, key=lambda r: r["rate"])[len(rounds) // 2]
         if len(rounds) > 1:
             print(f"full pipeline   N={args.n:>7,}: {full['rate']:8,.0f} pieces/s  median of {len(rounds)} rounds")
         if not args.skip_naive:
             naive = measure("naive", corpus, workdir)
-            print(f"naive baseline  N={args.n:>7,}: {naive['rate']:8,.0f} pieces/s  ({naive['seconds']:.1f} s), "
-                  f"peak RSS {naive['peak_rss_mb']:.0f} MB")  # fmt: skip
+            print(
+                f"naive baseline  N={args.n:>7,}: {naive['rate']:8,.0f} pieces/s  ({naive['seconds']:.1f} s), "
+                f"peak RSS {naive['peak_rss_mb']:.0f} MB"
+            )
             print(f"ratio full (median) / naive: {full['rate'] / naive['rate']:.1f}x")
         if args.large:
             large = workdir / "large"
@@ -252,9 +299,11 @@ def main() -> None:
             generate_corpus(large, args.large, seed=11)
             big = measure("full", large, workdir)
             worker = big["worker_peak_rss_mb"]
-            print(f"full pipeline   N={args.large:>7,}: {big['rate']:8,.0f} pieces/s  ({big['seconds']:.1f} s), "
-                  f"peak RSS {big['peak_rss_mb']:.0f} MB (largest worker {worker:.0f} MB), "
-                  f"all processes together {big['all_processes_peak_pss_mb']:.0f} MB (PSS)")  # fmt: skip
+            print(
+                f"full pipeline   N={args.large:>7,}: {big['rate']:8,.0f} pieces/s  ({big['seconds']:.1f} s), "
+                f"peak RSS {big['peak_rss_mb']:.0f} MB (largest worker {worker:.0f} MB), "
+                f"all processes together {big['all_processes_peak_pss_mb']:.0f} MB (PSS)"
+            )
             print(f"rate at N={args.large:,} / median rate at N={args.n:,}: {big['rate'] / full['rate']:.2f}")
 
 

@@ -83,7 +83,7 @@ ROOT_URLCONF = "newsroom.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "newsroom" / "templates"],
+        "DIRS": [],  # every template lives in an app (newsroom's own included): APP_DIRS finds them
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -251,15 +251,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["articles.api.permissions.ModelPermissionsOrAnonReadOnly"],
     "DEFAULT_PARSER_CLASSES": [
         "articles.api.parsers.LimitedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
-    ],
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_FILTER_BACKENDS": ["articles.api.filtering.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "articles.api.pagination.PageNumberPagination",
@@ -273,7 +269,6 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": int(os.environ.get("DJANGO_NUM_PROXIES", "0")),
     "EXCEPTION_HANDLER": "articles.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "articles.api.schema.AutoSchema",
-    "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

@@ -44,8 +44,14 @@ class Gunicorn:
         else:
             command = [str(GUNICORN), "newsroom.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
         with open(log, "wb") as output:
-            self.process = subprocess.Popen(command, cwd=REPO, env=process_environment(env), stdout=output,
-                                            stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+            self.process = subprocess.Popen(
+                command,
+                cwd=REPO,
+                env=process_environment(env),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.wait_until_listening()
 
     def wait_until_listening(self, seconds: float = 60) -> None:

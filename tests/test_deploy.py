@@ -29,8 +29,9 @@ def production_env(database_url: str, static_root) -> dict[str, str]:
 
 
 def run(command, env, **kwargs):
-    return subprocess.run(command, cwd=REPO, env=process_environment(env), capture_output=True, text=True, timeout=300,
-                          **kwargs)  # fmt: skip
+    return subprocess.run(
+        command, cwd=REPO, env=process_environment(env), capture_output=True, text=True, timeout=300, **kwargs
+    )
 
 
 def fetch(port: int, path: str, *, https: bool = True) -> tuple[int, str]:
@@ -45,8 +46,10 @@ def fetch(port: int, path: str, *, https: bool = True) -> tuple[int, str]:
 
 
 def test_check_deploy_warns_when_the_static_files_were_not_collected(tmp_path):
-    done = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-               production_env("sqlite:///" + str(tmp_path / "db.sqlite3"), tmp_path / "static"))  # fmt: skip
+    done = run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env("sqlite:///" + str(tmp_path / "db.sqlite3"), tmp_path / "static"),
+    )
     assert done.returncode != 0
     assert "newsroom.W001" in done.stderr and "collectstatic" in done.stderr
 

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, Source, Topic, content_fingerprint, name_key
-from articles.text import count_words, fingerprint_and_word_count
+from articles.models import Article, Author, Byline, Source, Topic
+from articles.text import content_fingerprint, count_words, fingerprint_and_word_count, name_key
 
 pytestmark = pytest.mark.django_db
 

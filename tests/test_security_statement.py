@@ -384,9 +384,16 @@ def test_the_statement_matches_the_readme_table():
 
 PUBLIC_NAMES = ["Public Writer", "Open Wire", "opentag"]
 UNPUBLISHED_NAMES = [
-    "Draft Writer", "Draft Wire", "drafttag", "Review Writer", "Review Wire", "Old Writer", "Old Wire",
-    "Future Writer", "Future Wire",
-]  # fmt: skip
+    "Draft Writer",
+    "Draft Wire",
+    "drafttag",
+    "Review Writer",
+    "Review Wire",
+    "Old Writer",
+    "Old Wire",
+    "Future Writer",
+    "Future Wire",
+]
 READ_PATHS = [
     "/api/v1/articles/?page_size=100",
     "/api/v1/articles/?format=api",

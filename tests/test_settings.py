@@ -119,8 +119,11 @@ CACHE_ROUND_TRIP = (
 # given as SettingsFailed("text in the error"). Django is set up first where the expression uses `caches`.
 EFFECTS: dict[str, list[tuple[dict, str, object]]] = {
     "DJANGO_DEBUG": [
-        ({"DJANGO_DEBUG": "1"}, "[s.DEBUG, s.STORAGES['staticfiles']['BACKEND'], s.ALLOWED_HOSTS]",
-         [True, "django.contrib.staticfiles.storage.StaticFilesStorage", ["127.0.0.1", "localhost"]]),
+        (
+            {"DJANGO_DEBUG": "1"},
+            "[s.DEBUG, s.STORAGES['staticfiles']['BACKEND'], s.ALLOWED_HOSTS]",
+            [True, "django.contrib.staticfiles.storage.StaticFilesStorage", ["127.0.0.1", "localhost"]],
+        ),
         (PRODUCTION, "[s.DEBUG, s.STORAGES['staticfiles']['BACKEND'], s.ALLOWED_HOSTS]", [False, PROD_STORAGE, []]),
         ({"DJANGO_DEBUG": "0"}, "s.DEBUG", SettingsFailed("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")),
         ({}, "s.DEBUG", True),
@@ -130,32 +133,55 @@ EFFECTS: dict[str, list[tuple[dict, str, object]]] = {
         ({}, "s.SECRET_KEY", "insecure-development-key-only-for-debug-mode"),
     ],
     "DJANGO_ALLOWED_HOSTS": [
-        ({**PRODUCTION, "DJANGO_ALLOWED_HOSTS": " news.example , desk.example,"}, "s.ALLOWED_HOSTS",
-         ["news.example", "desk.example"]),
+        (
+            {**PRODUCTION, "DJANGO_ALLOWED_HOSTS": " news.example , desk.example,"},
+            "s.ALLOWED_HOSTS",
+            ["news.example", "desk.example"],
+        ),
     ],
     "DJANGO_CSRF_TRUSTED_ORIGINS": [
-        ({"DJANGO_CSRF_TRUSTED_ORIGINS": "https://news.example,https://desk.example"}, "s.CSRF_TRUSTED_ORIGINS",
-         ["https://news.example", "https://desk.example"]),
+        (
+            {"DJANGO_CSRF_TRUSTED_ORIGINS": "https://news.example,https://desk.example"},
+            "s.CSRF_TRUSTED_ORIGINS",
+            ["https://news.example", "https://desk.example"],
+        ),
         ({}, "s.CSRF_TRUSTED_ORIGINS", []),
     ],
     "DATABASE_URL": [
-        ({"DATABASE_URL": "postgres://editor@db.example:6543/newsroom"}, DB,
-         ["django.db.backends.postgresql", "newsroom", "db.example", 6543, "editor", 60]),
-        ({"DATABASE_URL": "sqlite:////srv/newsroom/news.sqlite3"},
-         "[s.DATABASES['default']['NAME'], s.DATABASES['default']['OPTIONS']['transaction_mode']]",
-         ["/srv/newsroom/news.sqlite3", "IMMEDIATE"]),
-        ({}, "[s.DATABASES['default']['NAME'].endswith('db.sqlite3'), s.DATABASES['default']['OPTIONS']['timeout']]",
-         [True, 20]),
+        (
+            {"DATABASE_URL": "postgres://editor@db.example:6543/newsroom"},
+            DB,
+            ["django.db.backends.postgresql", "newsroom", "db.example", 6543, "editor", 60],
+        ),
+        (
+            {"DATABASE_URL": "sqlite:////srv/newsroom/news.sqlite3"},
+            "[s.DATABASES['default']['NAME'], s.DATABASES['default']['OPTIONS']['transaction_mode']]",
+            ["/srv/newsroom/news.sqlite3", "IMMEDIATE"],
+        ),
+        (
+            {},
+            "[s.DATABASES['default']['NAME'].endswith('db.sqlite3'), s.DATABASES['default']['OPTIONS']['timeout']]",
+            [True, 20],
+        ),
     ],
     "DJANGO_CONN_MAX_AGE": [
-        ({"DATABASE_URL": "postgres://editor@db.example/newsroom", "DJANGO_CONN_MAX_AGE": "600"},
-         "s.DATABASES['default']['CONN_MAX_AGE']", 600),
-        ({"DATABASE_URL": "postgres://editor@db.example/newsroom", "DJANGO_CONN_MAX_AGE": "0"},
-         "s.DATABASES['default']['CONN_MAX_AGE']", 0),
+        (
+            {"DATABASE_URL": "postgres://editor@db.example/newsroom", "DJANGO_CONN_MAX_AGE": "600"},
+            "s.DATABASES['default']['CONN_MAX_AGE']",
+            600,
+        ),
+        (
+            {"DATABASE_URL": "postgres://editor@db.example/newsroom", "DJANGO_CONN_MAX_AGE": "0"},
+            "s.DATABASES['default']['CONN_MAX_AGE']",
+            0,
+        ),
     ],
     "REDIS_URL": [
-        ({"REDIS_URL": REDIS_URL}, CACHE_ROUND_TRIP,
-         ["django.core.cache.backends.redis.RedisCache", REDIS_URL, "RedisCache", {"n": 1}]),
+        (
+            {"REDIS_URL": REDIS_URL},
+            CACHE_ROUND_TRIP,
+            ["django.core.cache.backends.redis.RedisCache", REDIS_URL, "RedisCache", {"n": 1}],
+        ),
         ({}, "s.CACHES['default']['BACKEND']", "django.core.cache.backends.locmem.LocMemCache"),
     ],
     "NEWSROOM_API_ANON_RATE": [
@@ -186,8 +212,11 @@ EFFECTS: dict[str, list[tuple[dict, str, object]]] = {
         ({}, "s.AXES_COOLOFF_TIME.total_seconds()", 900.0),
     ],
     "DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE": [
-        ({"DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE": "2048"},
-         "[s.DATA_UPLOAD_MAX_MEMORY_SIZE, s.FILE_UPLOAD_MAX_MEMORY_SIZE]", [2048, 2048]),
+        (
+            {"DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE": "2048"},
+            "[s.DATA_UPLOAD_MAX_MEMORY_SIZE, s.FILE_UPLOAD_MAX_MEMORY_SIZE]",
+            [2048, 2048],
+        ),
         ({}, "s.DATA_UPLOAD_MAX_MEMORY_SIZE", 5242880),
     ],
     "DJANGO_BEHIND_TLS_PROXY": [
@@ -201,8 +230,11 @@ EFFECTS: dict[str, list[tuple[dict, str, object]]] = {
         ({}, SECURE, [False, False, False, 0, False]),
     ],
     "DJANGO_SECURE_COOKIES": [
-        ({**PRODUCTION, "DJANGO_SECURE_COOKIES": "0"}, "[s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE]",
-         [False, False]),
+        (
+            {**PRODUCTION, "DJANGO_SECURE_COOKIES": "0"},
+            "[s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE]",
+            [False, False],
+        ),
     ],
     "DJANGO_HSTS_SECONDS": [
         ({**PRODUCTION, "DJANGO_HSTS_SECONDS": "60"}, "s.SECURE_HSTS_SECONDS", 60),
@@ -223,17 +255,25 @@ EFFECTS: dict[str, list[tuple[dict, str, object]]] = {
         ({}, "s.TIME_ZONE", "UTC"),
     ],
     "NEWSROOM_TASKS_BACKEND": [
-        ({}, "[s.TASKS['default']['BACKEND'], s.RQ_QUEUES, 'django_rq' in s.INSTALLED_APPS]",
-         ["django_tasks_db.DatabaseBackend", {}, False]),
-        ({"NEWSROOM_TASKS_BACKEND": "redis", "REDIS_URL": REDIS_URL},
-         "[s.TASKS['default']['BACKEND'], s.RQ_QUEUES['default']['URL'], 'django_rq' in s.INSTALLED_APPS, s.RQ]",
-         ["django_tasks_rq.RQBackend", REDIS_URL, True, {"JOB_CLASS": "django_tasks_rq.Job"}]),
+        (
+            {},
+            "[s.TASKS['default']['BACKEND'], s.RQ_QUEUES, 'django_rq' in s.INSTALLED_APPS]",
+            ["django_tasks_db.DatabaseBackend", {}, False],
+        ),
+        (
+            {"NEWSROOM_TASKS_BACKEND": "redis", "REDIS_URL": REDIS_URL},
+            "[s.TASKS['default']['BACKEND'], s.RQ_QUEUES['default']['URL'], 'django_rq' in s.INSTALLED_APPS, s.RQ]",
+            ["django_tasks_rq.RQBackend", REDIS_URL, True, {"JOB_CLASS": "django_tasks_rq.Job"}],
+        ),
         ({"NEWSROOM_TASKS_BACKEND": "redis"}, "s.TASKS", SettingsFailed("needs NEWSROOM_TASKS_REDIS_URL or REDIS_URL")),
         ({"NEWSROOM_TASKS_BACKEND": "celery"}, "s.TASKS", SettingsFailed("must be 'database' or 'redis'")),
     ],
     "NEWSROOM_TASKS_REDIS_URL": [
-        ({"NEWSROOM_TASKS_BACKEND": "redis", "REDIS_URL": REDIS_URL, "NEWSROOM_TASKS_REDIS_URL": "redis://q:6379/3"},
-         "[s.RQ_QUEUES['default']['URL'], s.CACHES['default']['LOCATION']]", ["redis://q:6379/3", REDIS_URL]),
+        (
+            {"NEWSROOM_TASKS_BACKEND": "redis", "REDIS_URL": REDIS_URL, "NEWSROOM_TASKS_REDIS_URL": "redis://q:6379/3"},
+            "[s.RQ_QUEUES['default']['URL'], s.CACHES['default']['LOCATION']]",
+            ["redis://q:6379/3", REDIS_URL],
+        ),
     ],
     "NEWSROOM_TASK_LEASE_SECONDS": [
         ({"NEWSROOM_TASK_LEASE_SECONDS": "30"}, "s.NEWSROOM_TASK_LEASE_SECONDS", 30.0),
@@ -255,7 +295,7 @@ EFFECTS: dict[str, list[tuple[dict, str, object]]] = {
         ({"NEWSROOM_SYNC_IMPORT_MAX_BYTES": "65536"}, "s.NEWSROOM_SYNC_IMPORT_MAX_BYTES", 65536),
         ({}, "s.NEWSROOM_SYNC_IMPORT_MAX_BYTES", 1048576),
     ],
-}  # fmt: skip
+}
 
 SETTING_NAMES = documented_variables() | variables_read_by_settings() | set(EFFECTS)
 

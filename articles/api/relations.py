@@ -10,8 +10,6 @@ from taggit.models import TaggedItem
 
 from articles.models import Article, Byline
 
-RELATIONS = ("authors", "topics", "tags")
-
 
 def attach_relations(articles, wanted=None) -> None:
     """Attach `byline_rows`, `topic_rows` and `tag_names` to `articles`; skip those `wanted` leaves out."""

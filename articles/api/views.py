@@ -30,9 +30,9 @@ from articles.api.filters import (
     TagFilter,
     TopicFilter,
 )
-from articles.api.pagination import ArticlePagination, PageNumberPagination
+from articles.api.pagination import ArticlePagination
 from articles.api.parsers import LimitedJSONParser, LimitedMultiPartParser, PlainTextParser
-from articles.api.permissions import ImportPermission, ModelPermissionsOrAnonReadOnly, audience
+from articles.api.permissions import ImportPermission, audience
 from articles.api.relations import attach_relations
 from articles.api.serializers import (
     ArticleDetailSerializer,
@@ -95,11 +95,18 @@ class AtomicWritesMixin:
     destroy=extend_schema(parameters=[ARTICLE_KEY]),
 )
 class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
+    """Articles: the published ones for everyone, every state for the desk.
+
+    A list shows summaries (no body), newest first; one article is addressed by its id or its slug and shown in
+    full. Writes need a signed-in user with the model permission; status and publication time change only through
+    the workflow actions (publish, unpublish, review, archive).
+    """
+
+    # The view's docstring is the public description of its operations in the schema and the docs.
     queryset = Article.objects.select_related("source")
     serializer_class = ArticleDetailSerializer
     filterset_class = ArticleFilter
     pagination_class = ArticlePagination
-    permission_classes = [ModelPermissionsOrAnonReadOnly]
     lookup_url_kwarg = "key"
     lookup_value_regex = r"[^/.]+"
 
@@ -222,9 +229,6 @@ class CountedViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
     """A resource listed with its number of visible articles; what a reader may know of is the model's rule
     (`visible_to`), so a row only on unpublished articles is a 404 to the public, like one that does not exist."""
 
-    pagination_class = PageNumberPagination
-    permission_classes = [ModelPermissionsOrAnonReadOnly]
-
     def article_count(self, visible):
         raise NotImplementedError
 
@@ -238,6 +242,11 @@ class CountedViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
 
 
 class AuthorViewSet(CountedViewSet):
+    """Authors as bylines credit them (people, desks, agencies), each with the number of articles you may read.
+
+    Anonymous readers see the authors credited on at least one published article.
+    """
+
     queryset = Author.objects.all()
     serializer_class = AuthorSerializer
     filterset_class = AuthorFilter
@@ -250,6 +259,11 @@ class AuthorViewSet(CountedViewSet):
 
 
 class SourceViewSet(CountedViewSet):
+    """Sources: the outlets, agencies and aggregators pieces come from, each with the number of articles you may read.
+
+    Anonymous readers see the sources of at least one published article.
+    """
+
     queryset = Source.objects.all()
     serializer_class = SourceSerializer
     filterset_class = SourceFilter
@@ -262,7 +276,8 @@ class SourceViewSet(CountedViewSet):
 
 
 class TopicViewSet(CountedViewSet):
-    """Topics form the public taxonomy, so the whole tree is shown; counts are of directly assigned articles."""
+    """The topic tree (IPTC Media Topics and the desk's own), public as a whole: each topic with its parent, its
+    children and the number of articles you may read that are assigned to it directly."""
 
     queryset = Topic.objects.prefetch_related(Prefetch("children", queryset=Topic.objects.only("id", "parent_id")))
     serializer_class = TopicSerializer
@@ -277,6 +292,8 @@ class TopicViewSet(CountedViewSet):
 
 
 class TagViewSet(CountedViewSet):
+    """Tags, each with the number of articles you may read; anonymous readers see the tags of published articles."""
+
     queryset = Tag.objects.order_by("name")
     serializer_class = TagSerializer
     filterset_class = TagFilter
@@ -294,10 +311,12 @@ class TagViewSet(CountedViewSet):
     retrieve=extend_schema(summary="One import record"),
 )
 class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Imports: POST a piece to import it; read the import records (editors only), one per attempt, with the raw
+    text exactly as it arrived, the outcome, the warnings and every cleaning edit."""
+
     queryset = ImportRecord.objects.select_related("batch")
     serializer_class = ImportRecordSerializer
     filterset_class = ImportRecordFilter
-    pagination_class = PageNumberPagination
     permission_classes = [ImportPermission]
     parser_classes = [PlainTextParser, LimitedJSONParser, FormParser, LimitedMultiPartParser]
 

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
+from articles.ingest.frequencies import english_zipf
 
 PERSON, DESK, AGENCY = "person", "desk", "agency"
 
@@ -230,7 +230,7 @@ def _looks_like_byline(stripped: str) -> bool:
                 words_seen.append(word)
     if not words_seen:
         return True
-    mean = sum(_english_zipf(word.casefold()) for word in words_seen) / len(words_seen)
+    mean = sum(english_zipf(word.casefold()) for word in words_seen) / len(words_seen)
     return has_by or mean < _COMMON_WORDS_ZIPF
 
 
@@ -322,8 +322,3 @@ def _classify(name: str) -> AuthorName:
     if _DESK_RE.match(name):
         return AuthorName(name, DESK)
     return AuthorName(name, PERSON)
-
-
-@lru_cache(maxsize=65536)
-def _english_zipf(word: str) -> float:
-    return zipf_frequency(word, "en")

@@ -4,6 +4,7 @@ import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 
 # Legacy encodings tried, in order of preference, when the bytes are not UTF-8. Latin-1 decodes anything, so it
 # comes last and only wins when nothing reads better.
@@ -14,6 +15,13 @@ MAX_CONTROL_SHARE = 0.01
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _C1_RE = re.compile(r"[\x80-\x9f]")
+# Latin-1 and cp1252 readings of Latin-9 (iso-8859-15): ¤ where the file has €, and symbols beside letters where it
+# has Š, š, Ž, ž, Œ, œ or Ÿ ("c½ur" for "cœur").
+_LATIN9_AS_LATIN1_RE = re.compile(
+    r"\xa4|(?<=[^\W\d_])[\xa6\xa8\xb4\xb8\xbc-\xbe]|[\xa6\xa8\xb4\xb8\xbc-\xbe](?=[^\W\d_])"
+)
+# Box drawing and other graphics: what KOI8-R makes of the bytes of Western text.
+_GRAPHICS_RE = re.compile("[\u2500-\u25ff\u2320\u2321]")
 _LETTER_RUN_RE = re.compile(r"[^\W\d_]+")
 _LINE_END_RE = re.compile(r"\r\n?")
 
@@ -101,7 +109,8 @@ def _best_legacy_reading(data: bytes) -> tuple[str, str]:
 
 def _implausibility(text: str) -> float:
     """Return how unlike ordinary writing `text` is: lower is better."""
-    penalty = 3.0 * len(_C1_RE.findall(text))
+    unlikely = _C1_RE.findall(text) + _LATIN9_AS_LATIN1_RE.findall(text) + _GRAPHICS_RE.findall(text)
+    penalty = 3.0 * len(unlikely)
     for word in _LETTER_RUN_RE.findall(text):
         if word.isascii():
             continue
@@ -114,6 +123,9 @@ def _implausibility(text: str) -> float:
             # A word made mostly of accented letters is Cyrillic or Greek read as Latin-1.
             if accented * 2 > len(word):
                 penalty += accented
+        # A capital after a small letter inside a word ("зПТПДУЛПК"): KOI8-R and cp1251 put the two cases of the
+        # Cyrillic alphabet where the other has the opposite one, so reading one as the other swaps them.
+        penalty += sum(1.0 for left, right in pairwise(word) if left.islower() and right.isupper())
     return penalty / max(len(text), 1)
 
 

@@ -22,7 +22,8 @@ from articles import workflow
 from articles.ingest import runs
 from articles.ingest.load import LoadSettings, PieceResult, load_batch
 from articles.ingest.reading import PieceInput, RawPiece, check_paths, iter_piece_inputs
-from articles.ingest.staging import stage_chunk, stage_in_parallel
+from articles.ingest.staging import stage_chunk
+from articles.ingest.workers import stage_in_parallel
 from articles.models import Article, ImportBatch, ImportRecord
 
 OUTCOMES = list(ImportRecord.Outcome.values)

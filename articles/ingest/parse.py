@@ -179,7 +179,7 @@ def parse_piece(text: str) -> ParsedPiece:
     if source_name is None and source_from_banner:
         source_name = source_from_banner
 
-    title, title_derived = _take_title(lines, footer_title, warnings)
+    title = _take_title(lines, footer_title, warnings)
 
     byline, authors, published, outlet = _take_byline(lines, warnings)
     published_at = published_at or published
@@ -188,9 +188,9 @@ def parse_piece(text: str) -> ParsedPiece:
         warnings.append(f"Source “{outlet}” taken from the line under the title, not from a footer.")
 
     blocks = _blocks(lines, title)
-    if title is None:
+    title_derived = title is None
+    if title_derived:
         title = _derive_title(blocks)
-        title_derived = True
         warnings.append(f"The piece has no title; derived “{title}” from its first sentence.")
 
     body_lines, subheadings, summary = _render(blocks)
@@ -340,7 +340,7 @@ def _title_like(line: str) -> bool:
     return not _ends_closed(line) or (line.endswith(("?", "!")) and words <= 20)
 
 
-def _take_title(lines: list[str], footer_title: str | None, warnings: list[str]) -> tuple[str | None, bool]:
+def _take_title(lines: list[str], footer_title: str | None, warnings: list[str]) -> str | None:
     """Remove the header title lines (and any category lines above a repeated title); return the title."""
     pair = next((k for k in range(min(3, len(lines) - 1)) if lines[k] == lines[k + 1] and _title_like(lines[k])), None)
     if pair is not None:
@@ -353,8 +353,8 @@ def _take_title(lines: list[str], footer_title: str | None, warnings: list[str])
                 f"The repeated line “{header}” differs from the footer's title; took it for a caption and used the "
                 "footer's title."
             )
-            return footer_title, False
-        return header, False
+            return footer_title
+        return header
 
     if lines and _title_like(lines[0]) and not looks_like_byline(lines[0]):
         header = lines[0]
@@ -362,25 +362,25 @@ def _take_title(lines: list[str], footer_title: str | None, warnings: list[str])
         if footer_title:
             if same_title(header, footer_title):
                 del lines[0]
-                return header, False
+                return header
             # A category line above the title: drop it only when the title itself follows.
             if len(lines) > 1 and same_title(lines[1], footer_title) and _is_short_line(header, 4):
                 warnings.append(f"Dropped the line above the title: “{header}”.")
                 del lines[:2]
-                return footer_title, False
+                return footer_title
             if len(header.split()) <= MAX_SUBHEADING_WORDS:
                 warnings.append(f"The footer's title “{footer_title}” differs from the first line “{header}”.")
-            return footer_title, False
+            return footer_title
         if not followed_by_list:
             del lines[0]
-            return header, False
+            return header
     if footer_title:
-        return footer_title, False
+        return footer_title
     # A publisher page may print the title after the body.
     if len(lines) >= 2 and _title_like(lines[-1]) and _ends_closed(lines[-2]) and len(lines[-1].split()) >= 3:
         warnings.append("Title taken from the last line of the piece.")
-        return lines.pop(), False
-    return None, False
+        return lines.pop()
+    return None
 
 
 def _take_byline(
@@ -393,7 +393,7 @@ def _take_byline(
             published, outlet = _outlet_date(outlet_line), outlet_line["outlet"].strip()
             del lines[0]
     if lines and looks_like_byline(lines[0]):
-        byline = _byline_text(lines.pop(0))
+        byline = strip_by(lines.pop(0))
         authors = parse_byline(byline)
         if "|" in byline:
             byline, _, rest = byline.partition("|")
@@ -412,10 +412,6 @@ def _take_byline(
                 f"body and no author was taken from it: “{shown}”."
             )
     return byline, authors, published, outlet
-
-
-def _byline_text(line: str) -> str:
-    return strip_by(line)
 
 
 def _outlet_date(match: re.Match) -> datetime | None:

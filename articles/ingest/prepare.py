@@ -1,7 +1,8 @@
 """Parse and clean one piece or one feed item: the single call the loader makes for every piece it imports."""
 
-from articles.ingest.clean import build_vocabulary, clean_text
+from articles.ingest.clean import clean_text
 from articles.ingest.formats.fields import ItemFields
+from articles.ingest.hyphens import build_vocabulary
 from articles.ingest.parse import HEADING_PREFIX, ParsedPiece, parse_item, parse_piece
 
 

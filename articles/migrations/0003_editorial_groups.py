@@ -9,14 +9,31 @@ from django.db import migrations
 
 APP_MODELS = ["article", "author", "source", "topic", "byline", "importbatch", "importrecord", "historicalarticle"]
 REPORTER_CODENAMES = [
-    "add_article", "change_article", "view_article",
-    "add_byline", "change_byline", "view_byline", "delete_byline",
-    "add_author", "change_author", "view_author",
-    "add_source", "change_source", "view_source",
-    "view_topic", "view_importbatch", "view_importrecord", "view_historicalarticle",
-    "add_tag", "change_tag", "view_tag", "add_taggeditem", "change_taggeditem", "delete_taggeditem",
+    "add_article",
+    "change_article",
+    "view_article",
+    "add_byline",
+    "change_byline",
+    "view_byline",
+    "delete_byline",
+    "add_author",
+    "change_author",
+    "view_author",
+    "add_source",
+    "change_source",
+    "view_source",
+    "view_topic",
+    "view_importbatch",
+    "view_importrecord",
+    "view_historicalarticle",
+    "add_tag",
+    "change_tag",
+    "view_tag",
+    "add_taggeditem",
+    "change_taggeditem",
+    "delete_taggeditem",
     "view_taggeditem",
-]  # fmt: skip
+]
 
 
 def create_groups(apps, schema_editor):

@@ -12,14 +12,32 @@ a slug without source included. SQLite changes a unique constraint by rebuilding
 table's triggers: the full-text index's triggers (migration 0002) are put back after it, in either direction.
 """
 
-from importlib import import_module
-
 from django.db import migrations, models
 
+# The full-text index's triggers as migration 0002 created them, written out here so that this migration stays what
+# it was whatever later migrations make of the index.
 FULL_TEXT_TRIGGERS = [
-    statement.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS")
-    for statement in import_module("articles.migrations.0002_full_text_search").SQLITE_FORWARD
-    if "CREATE TRIGGER" in statement
+    """
+    CREATE TRIGGER IF NOT EXISTS articles_article_fts_insert AFTER INSERT ON articles_article BEGIN
+        INSERT INTO articles_article_fts(rowid, title, summary, body)
+        VALUES (new.id, new.title, new.summary, new.body);
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS articles_article_fts_delete AFTER DELETE ON articles_article BEGIN
+        INSERT INTO articles_article_fts(articles_article_fts, rowid, title, summary, body)
+        VALUES ('delete', old.id, old.title, old.summary, old.body);
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS articles_article_fts_update AFTER UPDATE OF title, summary, body ON articles_article
+    BEGIN
+        INSERT INTO articles_article_fts(articles_article_fts, rowid, title, summary, body)
+        VALUES ('delete', old.id, old.title, old.summary, old.body);
+        INSERT INTO articles_article_fts(rowid, title, summary, body)
+        VALUES (new.id, new.title, new.summary, new.body);
+    END
+    """,
 ]
 
 

@@ -1,14 +1,13 @@
 """Helpers for driving the editorial admin through Django's test client."""
 
-from pathlib import Path
-
 import pytest
 from django.utils import timezone
 
 from articles.models import Article
+from tests.conftest import SEED_SHAPED
 
 CHANGELIST = "/admin/articles/article/"
-SEED = Path(__file__).resolve().parents[3] / "shared" / "samples" / "seed.txt"
+SEED = SEED_SHAPED  # invented, in the seed's shape (tests/fixtures/pieces/)
 
 
 def change_url(article) -> str:

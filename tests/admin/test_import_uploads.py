@@ -54,7 +54,7 @@ def write_multipart(path: Path, *, token: str, files: list[tuple[str, bytes | in
 def post_from_disk(editor, tmp_path):
     """Return post(files) -> (status, html, bytes of the body read, peak traced bytes): the upload sent by an editor
     from a body file on disk, with a valid CSRF token, checked."""
-    from articles.ingest.clean import english_zipf
+    from articles.ingest.frequencies import english_zipf
 
     english_zipf("the")  # the word frequencies (tens of megabytes) load on first use: not the upload's doing
     client = Client()

@@ -20,8 +20,12 @@ import schemathesis
 
 KNOWN: dict = {}  # source, author, topic, tag (slugs); source_id, topic_id, author_id, tag_id (ids)
 # The rows the values above name must stay as they are: a write to one of them goes to an id nothing has.
-PROTECTED = {"/api/v1/sources/{id}/": "source_id", "/api/v1/authors/{id}/": "author_id",
-             "/api/v1/topics/{id}/": "topic_id", "/api/v1/tags/{id}/": "tag_id"}  # fmt: skip
+PROTECTED = {
+    "/api/v1/sources/{id}/": "source_id",
+    "/api/v1/authors/{id}/": "author_id",
+    "/api/v1/topics/{id}/": "topic_id",
+    "/api/v1/tags/{id}/": "tag_id",
+}
 UNUSED_ID = 2**62
 SLUG_FILTERS = {"source": "source", "author": "author", "topic": "topic", "tag": "tag", "parent": "topic"}
 CURSOR_ORDERINGS = ("-published_at", "published_at", "-updated_at", "updated_at")

@@ -259,15 +259,20 @@ def test_sparse_fields_take_spaces_and_empty_items_between_names(anon, newsroom)
 
 @pytest.mark.parametrize("url", ["https://news.example\n", "https://news.example/\x1c", "https://news.example/ü"])
 def test_an_outlet_address_with_a_trailing_newline_or_odd_characters_is_a_400(client_for, editor, url):
-    assert_json_400(client_for(editor).post("/api/v1/sources/", {"name": "Wire", "homepage_url": url}, format="json"),
-                    "homepage_url")  # fmt: skip
+    assert_json_400(
+        client_for(editor).post("/api/v1/sources/", {"name": "Wire", "homepage_url": url}, format="json"),
+        "homepage_url",
+    )
 
 
 @pytest.mark.parametrize(
     "url, body, field",
-    [("/api/v1/tags/", {"name": "\x1c"}, "name"), ("/api/v1/authors/", {"name": "\x85\u3000"}, "name"),
-     (LIST, {"title": "Storm", "tags": ["\x1f"]}, "tags")],
-)  # fmt: skip
+    [
+        ("/api/v1/tags/", {"name": "\x1c"}, "name"),
+        ("/api/v1/authors/", {"name": "\x85\u3000"}, "name"),
+        (LIST, {"title": "Storm", "tags": ["\x1f"]}, "tags"),
+    ],
+)
 def test_text_of_white_space_alone_is_a_400(client_for, editor, url, body, field):
     assert_json_400(client_for(editor).post(url, body, format="json"), field)
 

@@ -3,6 +3,7 @@
 import pytest
 
 from articles.models import Article, ImportRecord
+from tests.conftest import SEED_SHAPED_TRUTH
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +19,10 @@ def test_a_plain_text_piece_becomes_a_draft_article_and_answers_201(client_for, 
     response = client_for(editor).post(URL, data=seed_bytes, content_type="text/plain; charset=utf-8")
     assert response.status_code == 201, response.json()
     data = response.json()
-    assert data["outcome"] == "created" and data["title"] == "Diplomatic confusion"
+    assert data["outcome"] == "created" and data["title"] == SEED_SHAPED_TRUTH["title"]
     article = Article.objects.get(pk=data["article_id"])
     assert article.status == Article.Status.DRAFT
-    assert data["article"]["id"] == article.pk and data["article"]["authors"][0]["name"] == "Alena Kazakova"
+    assert data["article"]["id"] == article.pk and data["article"]["authors"][0]["name"] == SEED_SHAPED_TRUTH["byline"]
     record = ImportRecord.objects.get(pk=data["record_id"])
     assert bytes(record.raw) == seed_bytes and record.batch.channel == "api" and record.batch.initiated_by == editor
 

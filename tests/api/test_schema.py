@@ -7,6 +7,8 @@ and not where it is optional. Values no schema can describe (rows that exist, na
 imports) come from `tests/api/fuzzing.py`. The schema is loaded once, at import, through the WSGI app.
 """
 
+import inspect
+
 import pytest
 import schemathesis
 from django.core.management import call_command
@@ -17,6 +19,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import CHECKS, load_all_checks
 from taggit.models import Tag
 
+from articles.api.urls import router
 from newsroom.wsgi import application
 from tests.api import fuzzing
 
@@ -54,6 +57,24 @@ def test_the_schema_documents_every_article_filter_and_both_paginations():
         "fields",
     } <= names
     assert {"200", "304", "400", "429"} <= set(operation["responses"])
+
+
+def test_every_operation_is_described_for_readers_not_by_an_inherited_internal_docstring():
+    """drf-spectacular describes an operation by its view's docstring, inherited from a base class when the view
+    has none of its own: each registered view has one, and no description is a base class's or a mixin's."""
+    views = [viewset for _, viewset, _ in router.registry]
+    assert all(viewset.__dict__.get("__doc__") for viewset in views)
+    internal = {
+        inspect.cleandoc(base.__doc__).split("\n")[0]
+        for viewset in views
+        for base in viewset.__mro__[1:]
+        if base.__dict__.get("__doc__")
+    }
+    for path, operations in schema.raw_schema["paths"].items():
+        for method, operation in operations.items():
+            description = operation.get("description", "")
+            assert description, f"{method} {path}"
+            assert not any(description.startswith(first_line) for first_line in internal), f"{method} {path}"
 
 
 @pytest.mark.django_db

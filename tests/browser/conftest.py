@@ -13,6 +13,8 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from playwright.sync_api import sync_playwright
 
+from tests.conftest import SEED_SHAPED
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -23,7 +25,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
-SEED = Path(__file__).resolve().parents[3] / "shared" / "samples" / "seed.txt"
+SEED = SEED_SHAPED  # invented, in the seed's shape (tests/fixtures/pieces/)
 
 
 @pytest.fixture(scope="session")

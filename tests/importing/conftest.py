@@ -6,10 +6,14 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import SHARED_SAMPLES
+from tests.conftest import DEMO_PIECES, SEED_SHAPED, SEED_SHAPED_TRUTH, SHARED_SAMPLES
 
-SEED = SHARED_SAMPLES / "seed.txt"
-PIECES = SHARED_SAMPLES / "pieces"
+SEED, SEED_TRUTH = SEED_SHAPED, SEED_SHAPED_TRUTH  # invented, in the seed's shape (tests/fixtures/pieces/)
+PIECES = SHARED_SAMPLES / "pieces"  # the publishers' pieces: tests reading them are marked shared_samples
+FOLDERS = [
+    pytest.param(DEMO_PIECES, id="demo pieces"),
+    pytest.param(PIECES, id="publishers' pieces", marks=pytest.mark.shared_samples),
+]
 
 
 def piece_text(title="Grain corridor opens", *, byline="Dana Orlova", source="Harbour Times", paragraphs=None):

@@ -25,8 +25,10 @@ def make_corpus(folder: Path, n: int) -> Path:
     folder.mkdir()
     for i in range(n):
         title = f"Harbour report number {i}"
-        paragraphs = [f"Story {i}: the port handled {i * 7} ships this week, officials said.",
-                      f"Dockers in shift {i} expect more traffic next month as the season turns."]  # fmt: skip
+        paragraphs = [
+            f"Story {i}: the port handled {i * 7} ships this week, officials said.",
+            f"Dockers in shift {i} expect more traffic next month as the season turns.",
+        ]
         source = ["Harbour Times", "Daily Courier", "Steppe Review"][i % 3]
         (folder / f"{i:04d}.txt").write_text(piece_text(title, source=source, paragraphs=paragraphs))
     return folder
@@ -91,13 +93,22 @@ class ScratchDatabase:
         return {**os.environ, "DATABASE_URL": self.url, "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
 
     def manage(self, *args, check=True, timeout=300, **popen):
-        return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=self.env(), check=check,
-                              capture_output=True, text=True, timeout=timeout, **popen)  # fmt: skip
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=REPO,
+            env=self.env(),
+            check=check,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            **popen,
+        )
 
     def spawn_import(self, *args, verbosity="0", **popen):
         command = [sys.executable, "manage.py", "import_articles", *args, "--verbosity", verbosity]
-        return subprocess.Popen(command, cwd=REPO, env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, **popen)  # fmt: skip
+        return subprocess.Popen(
+            command, cwd=REPO, env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen
+        )
 
     def query(self, sql):
         if self.vendor == "postgresql":

@@ -25,8 +25,9 @@ def outcome_of(origin_suffix: str) -> ImportRecord:
     ],
     ids=["empty", "whitespace-only", "binary", "title-without-body"],
 )
-def test_a_bad_file_fails_with_a_reason_and_the_good_ones_still_import(write_piece, pieces_dir, run_import, content,
-                                                                        reason):  # fmt: skip
+def test_a_bad_file_fails_with_a_reason_and_the_good_ones_still_import(
+    write_piece, pieces_dir, run_import, content, reason
+):
     write_piece("a-good.txt", piece_text("First good piece"))
     write_piece("b-bad.txt", content)
     write_piece("c-good.txt", piece_text("Second good piece", paragraphs=["A different story entirely, told here."]))
@@ -46,8 +47,7 @@ def test_a_bad_file_fails_with_a_reason_and_the_good_ones_still_import(write_pie
         ("latin-1", "Café society returns\nCafé society returns\nThe café on the corner reopened on Monday, déjà vu."),
     ],
 )
-def test_legacy_encodings_are_decoded_and_the_encoding_is_recorded(write_piece, pieces_dir, run_import, encoding,
-                                                                   text):  # fmt: skip
+def test_legacy_encodings_are_decoded_and_the_encoding_is_recorded(write_piece, pieces_dir, run_import, encoding, text):
     write_piece("legacy.txt", (text + "\n").encode(encoding))
     out, error = run_import(pieces_dir)
     assert error == ""
@@ -150,19 +150,20 @@ def test_a_title_or_source_name_too_long_for_its_column_fails_and_the_rest_impor
 def test_a_piece_the_database_refuses_fails_alone_and_the_rest_of_its_batch_imports(monkeypatch):
     from django.db import DataError
 
-    from articles.ingest import load
+    from articles.ingest import write
 
-    write_articles = load._write_articles
+    write_articles = write.write_articles
 
     def refuse_one(decisions, **kwargs):
         if any(d.article is not None and d.article.title == "Refused piece" for d in decisions):
             raise DataError("value too long")
         return write_articles(decisions, **kwargs)
 
-    monkeypatch.setattr(load, "_write_articles", refuse_one)
+    monkeypatch.setattr(write, "write_articles", refuse_one)
     good = piece_text("Second good piece", paragraphs=["A different story entirely, told here."])
-    report = import_files([("refused.txt", piece_text("Refused piece").encode()), ("good.txt", good.encode())],
-                          ImportOptions())  # fmt: skip
+    report = import_files(
+        [("refused.txt", piece_text("Refused piece").encode()), ("good.txt", good.encode())], ImportOptions()
+    )
     refused, stored = report.results
     assert refused.outcome == "failed" and "could not be stored" in refused.error and refused.article_id is None
     assert stored.outcome == "created"

@@ -7,7 +7,8 @@ from django.db import connection
 
 from articles.ingest import ImportOptions, import_bytes, import_files
 from articles.models import Article, Author, Byline, ImportBatch, ImportRecord, Source
-from tests.importing.conftest import PIECES, SEED, piece_text
+from tests.conftest import DEMO_PIECES
+from tests.importing.conftest import FOLDERS, SEED, SEED_TRUTH, piece_text
 
 pytestmark = pytest.mark.django_db
 
@@ -16,16 +17,16 @@ def test_importing_the_seed_gives_the_article_the_design_describes(run_import):
     out, error = run_import(SEED)
     assert error == "" and "1 created" in out
     article = Article.objects.get()
-    assert article.title == "Diplomatic confusion"
-    assert article.source.name == "The Frontier Post"
-    assert [b.author.name for b in article.bylines.all()] == ["Alena Kazakova"]
+    assert article.title == SEED_TRUTH["title"]
+    assert article.source.name == SEED_TRUTH["source"]
+    assert [b.author.name for b in article.bylines.all()] == [SEED_TRUTH["byline"]]
     assert article.bylines.get().author.kind == Author.Kind.PERSON
-    assert "## Friendship is friendship, but business apart" in article.body
-    assert "## Got up at a crossroads" in article.body
-    assert "## Diplomatic confusion" not in article.body
+    for subheading in SEED_TRUTH["subheadings"]:
+        assert f"## {subheading}" in article.body
+    assert f"## {SEED_TRUTH['dropped_subheading_same_as_title']}" not in article.body
     assert "appeared first on" not in article.body
-    assert article.summary.startswith("In Kazakhstan, there are anti-Russian rallies")
-    assert "Kaz-akhstan" not in article.body and "Kazakhstan and Russia, as states" in article.body
+    assert article.summary.startswith(SEED_TRUTH["summary_starts"])
+    assert "Vel-moria" not in article.body and "Velmoria and its neighbours, as states" in article.body
     assert article.status == Article.Status.DRAFT
 
 
@@ -36,18 +37,17 @@ def test_the_seed_raw_text_is_kept_byte_for_byte_with_its_cleaning_edits(run_imp
     assert record.raw_text == SEED.read_text(encoding="utf-8")
     assert record.encoding == "utf-8" and record.outcome == ImportRecord.Outcome.CREATED
     repairs = {(edit["before"], edit["after"]) for edit in record.edits}
-    truth = json.loads((SEED.parent / "seed.truth.json").read_text())
-    for repair in truth["repairs"]:
+    for repair in SEED_TRUTH["repairs"]:
         assert any(repair["raw"] in before and repair["clean"] in after for before, after in repairs), repair
     assert all({"rule", "before", "after", "position"} <= edit.keys() for edit in record.edits)
 
 
 def test_reimporting_unchanged_pieces_writes_nothing_but_the_import_records(run_import):
     run_import(SEED)
-    run_import(SEED.parent)
+    run_import(DEMO_PIECES)
     articles_before = list(Article.objects.values_list("id", "revision", "updated_at"))
     bylines_before = Byline.objects.count()
-    out, error = run_import(SEED.parent)
+    out, error = run_import(DEMO_PIECES)
     assert error == ""
     expected = ImportRecord.objects.filter(batch=ImportBatch.objects.order_by("-id")[1]).count()
     last = ImportBatch.objects.order_by("-id").first()
@@ -57,12 +57,13 @@ def test_reimporting_unchanged_pieces_writes_nothing_but_the_import_records(run_
     assert Byline.objects.count() == bylines_before
 
 
-def test_the_shared_samples_all_import_and_a_second_run_is_all_unchanged(run_import):
-    first, error = run_import(SEED, PIECES)
+@pytest.mark.parametrize("pieces", FOLDERS)
+def test_the_sample_pieces_all_import_and_a_second_run_is_all_unchanged(run_import, pieces):
+    first, error = run_import(SEED, pieces)
     assert error == ""
     created = Article.objects.count()
-    assert created == 1 + len(list(PIECES.glob("*.txt")))
-    run_import(SEED, PIECES)
+    assert created == 1 + len(list(pieces.glob("*.txt")))
+    run_import(SEED, pieces)
     last = ImportBatch.objects.order_by("-id").first()
     assert list(set(last.records.values_list("outcome", flat=True))) == ["unchanged"]
     assert Article.objects.count() == created
@@ -188,31 +189,32 @@ def test_published_status_sets_a_publication_time():
 def test_no_clean_keeps_the_text_as_it_arrived(run_import):
     run_import(SEED, "--no-clean")
     article = Article.objects.get()
-    assert "Kaz-akhstan" in article.body and "administration ," in article.body
+    assert "Vel-moria" in article.body and "authority ," in article.body
     assert ImportRecord.objects.get().edits == []
 
 
 def test_dry_run_reports_outcomes_and_writes_nothing(run_import):
-    out, error = run_import(SEED, PIECES, "--dry-run")
+    out, error = run_import(SEED, DEMO_PIECES, "--dry-run")
     assert error == "" and "Dry run" in out and "created" in out
     assert not Article.objects.exists() and not ImportRecord.objects.exists() and not Source.objects.exists()
 
 
 def test_the_report_file_has_one_json_line_per_piece(run_import, tmp_path):
     report = tmp_path / "report.jsonl"
-    run_import(SEED, PIECES, "--report", report)
+    run_import(SEED, DEMO_PIECES, "--report", report)
     lines = [json.loads(line) for line in report.read_text().splitlines()]
-    assert len(lines) == 1 + len(list(PIECES.glob("*.txt")))
+    assert len(lines) == 1 + len(list(DEMO_PIECES.glob("*.txt")))
     assert {"origin", "outcome", "article_id", "warnings", "error"} <= lines[0].keys()
-    assert lines[0]["origin"].endswith("seed.txt") and lines[0]["outcome"] == "created"
+    assert lines[0]["origin"].endswith(SEED.name) and lines[0]["outcome"] == "created"
 
 
-def test_batches_of_one_give_the_same_articles_as_one_batch(run_import):
-    run_import(PIECES, "--batch-size", "1")
+@pytest.mark.parametrize("pieces", FOLDERS)
+def test_batches_of_one_give_the_same_articles_as_one_batch(run_import, pieces):
+    run_import(pieces, "--batch-size", "1")
     one_by_one = sorted(Article.objects.values_list("title", "body"))
     Byline.objects.all().delete()
     Article.objects.all().delete()
-    run_import(PIECES, "--batch-size", "500")
+    run_import(pieces, "--batch-size", "500")
     assert sorted(Article.objects.values_list("title", "body")) == one_by_one
 
 

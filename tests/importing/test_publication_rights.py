@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from articles.ingest import ImportOptions, import_bytes
-from articles.ingest.load import PUBLICATION_TIME_KEPT
+from articles.ingest.plan import PUBLICATION_TIME_KEPT
 from articles.models import Article, ImportBatch
 from tests.importing.conftest import piece_text
 

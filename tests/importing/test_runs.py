@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.ingest import ImportInterrupted, ImportOptions, RawPiece, import_files, import_pieces, load, runs
+from articles.ingest import ImportInterrupted, ImportOptions, RawPiece, import_files, import_pieces, runs, write
 from articles.models import ImportBatch, ImportRecord
 from tests.importing.conftest import piece_text
 
@@ -105,7 +105,7 @@ def test_a_batch_whose_run_may_be_alive_is_left_running(run):
 
 
 def test_a_run_stopped_by_an_error_marks_its_batch_interrupted_with_what_it_stored(monkeypatch):
-    write_records = load._write_records
+    write_records = write.write_records
     calls = []
 
     def fail_on_the_second_transaction(decisions, **kwargs):
@@ -114,7 +114,7 @@ def test_a_run_stopped_by_an_error_marks_its_batch_interrupted_with_what_it_stor
             raise RuntimeError("disk on fire")
         return write_records(decisions, **kwargs)
 
-    monkeypatch.setattr(load, "_write_records", fail_on_the_second_transaction)
+    monkeypatch.setattr(write, "write_records", fail_on_the_second_transaction)
     with pytest.raises(RuntimeError, match="disk on fire"):
         import_pieces(pieces(6), ImportOptions(batch_size=2))
     batch = ImportBatch.objects.get()

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.ingest.clean import Edit, HyphenDecision, build_vocabulary, clean_text, decide_hyphen
+from articles.ingest.clean import Edit, clean_text
+from articles.ingest.hyphens import HyphenDecision, build_vocabulary, decide_hyphen
 
 
 def cleaned(text, **kwargs):

@@ -1,15 +1,15 @@
 """The sample feeds built from real pieces read as the matching text pieces do (read through ../shared/)."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from articles.ingest.formats import read_items
 from articles.ingest.parse import first_sentence
 from articles.ingest.prepare import prepare_item
+from tests.conftest import SHARED_SAMPLES as SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+pytestmark = pytest.mark.shared_samples
 FEED_SAMPLES = ("aggregator_wp_rss.xml", "aggregator.json")
 # The item whose feed copy carries only a trailer line ("Don't miss out ...") where the piece has its text.
 ONLY_A_TRAILER = "2027: Peter Obi remains ruling party’s target"

@@ -4,7 +4,8 @@ import os
 from functools import partial
 
 from articles.ingest.reading import RawPiece, iter_piece_inputs
-from articles.ingest.staging import stage_chunk, stage_in_parallel
+from articles.ingest.staging import stage_chunk
+from articles.ingest.workers import stage_in_parallel
 
 stage = partial(stage_chunk, clean=True, max_bytes=100_000, source=None)
 
@@ -47,6 +48,6 @@ def test_one_chunk_is_staged_here_without_starting_workers(tmp_path, monkeypatch
     from tests.importing.conftest import piece_text
 
     (tmp_path / "only.txt").write_text(piece_text())
-    monkeypatch.setattr("articles.ingest.staging.ProcessPoolExecutor", None)  # starting workers would fail
+    monkeypatch.setattr("articles.ingest.workers.ProcessPoolExecutor", None)  # starting workers would fail
     [chunk] = list(stage_in_parallel([[str(tmp_path / "only.txt")]], stage, workers=2))
     assert chunk[0].ok and chunk[0].parsed.title == "Grain corridor opens"

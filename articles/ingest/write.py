@@ -1,0 +1,114 @@
+"""Store a planned batch: articles, their history entries and bylines, and one import record per piece.
+
+The batch's rows go in as one multi-row statement per table (`rows.py`), ids allocated first so that the rows
+written next can point at them. Called inside the batch's transaction (`load.py`).
+"""
+
+from django.utils import timezone
+
+from articles.ingest.plan import Decision, LoadSettings, Outcome, free_slugs
+from articles.ingest.rows import allocate_ids, copy_history, insert_rows
+from articles.models import Article, Author, Byline, ImportBatch, ImportRecord
+from articles.text import collapse_spaces, name_key, slug_for
+
+ORIGIN_MAX = ImportRecord._meta.get_field("origin").max_length
+# What an import changes in an article it updates.
+UPDATED_FIELDS = [
+    "title",
+    "summary",
+    "body",
+    "published_at",
+    "word_count",
+    "fingerprint",
+    "revision",
+    "imported_revision",
+    "updated_at",
+]
+
+
+def write_articles(decisions: list[Decision], *, settings: LoadSettings) -> None:
+    """Insert the created articles, update the changed ones, and write their history entries and bylines."""
+    created = {id(d.article): d.article for d in decisions if d.outcome == Outcome.CREATED}
+    # A piece may update an article created earlier in the same batch: that article is only inserted.
+    updated = {id(d.article): d.article for d in decisions if d.outcome == Outcome.UPDATED and d.article.pk}
+    if not created and not updated:
+        return
+    now = timezone.now()
+    new_articles = list(created.values())
+    for article, pk in zip(new_articles, allocate_ids(Article, len(new_articles)), strict=True):
+        article.pk = article.id = pk
+        article.created_at = article.updated_at = now
+    insert_rows(Article, new_articles)
+    changed = list(updated.values())
+    if changed:
+        for article in changed:
+            article.updated_at = now
+        Article.objects.bulk_update(changed, UPDATED_FIELDS)
+        Byline.objects.filter(article__in=changed).delete()
+    # Each article's first (or next) history entry, as django-simple-history would write it on save().
+    copy_history(
+        Article,
+        [article.pk for article in new_articles + changed],
+        when=now,
+        user=settings.user,
+        reason="Imported",
+        revision=Article._meta.get_field("revision").column,
+    )
+    _write_bylines(new_articles + changed)
+
+
+def _write_bylines(articles: list[Article]) -> None:
+    """Write the bylines of `articles` in order, creating the authors no row names yet."""
+    wanted = {}
+    for article in articles:
+        for author in article._staged_authors:
+            wanted.setdefault(name_key(author.name), author)
+    if not wanted:
+        return
+    authors = {a.name_key: a for a in Author.objects.filter(name_key__in=list(wanted))}
+    missing = {key: author for key, author in wanted.items() if key not in authors}
+    if missing:
+        slugs = free_slugs(Author, {key: slug_for(author.name) for key, author in missing.items()})
+        new_authors = [
+            Author(name=collapse_spaces(a.name), name_key=key, slug=slugs[key], kind=a.kind)
+            for key, a in missing.items()
+        ]
+        for author in Author.objects.bulk_create(new_authors):
+            authors[author.name_key] = author
+    rows = []
+    for article in articles:
+        seen = set()
+        for author in article._staged_authors:
+            key = name_key(author.name)
+            if key not in seen:
+                rows.append({"article_id": article.pk, "author_id": authors[key].pk, "position": len(seen), "role": ""})
+                seen.add(key)
+    for row, pk in zip(rows, allocate_ids(Byline, len(rows)), strict=True):
+        row["id"] = pk
+    insert_rows(Byline, rows)
+
+
+def write_records(decisions: list[Decision], *, batch: ImportBatch | None) -> list[int]:
+    """Store one import record per decision and return their ids, in order."""
+    now = timezone.now()
+    ids = allocate_ids(ImportRecord, len(decisions))
+    rows = [
+        {
+            "id": pk,
+            "batch_id": batch.pk if batch else None,
+            "article_id": decision.article.pk if decision.article else None,
+            "origin": decision.staged.raw.origin[:ORIGIN_MAX],
+            "raw": decision.staged.raw.data,
+            "raw_sha256": decision.staged.sha256,
+            "raw_size": decision.staged.raw.size or len(decision.staged.raw.data),
+            "encoding": decision.staged.encoding,
+            "outcome": decision.outcome,
+            "error": decision.staged.error,
+            "warnings": decision.staged.warnings + decision.warnings,
+            "edits": [edit.to_dict() for edit in decision.staged.parsed.edits] if decision.staged.parsed else [],
+            "created_at": now,
+        }
+        for decision, pk in zip(decisions, ids, strict=True)
+    ]
+    insert_rows(ImportRecord, rows)
+    return ids
