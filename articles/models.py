@@ -524,6 +524,7 @@ class ImportBatch(Claimable):
         API = "api", "API"
         ADMIN = "admin", "Admin"
         PYTHON = "python", "Python"
+        FEED = "feed", "Feed"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -543,6 +544,14 @@ class ImportBatch(Claimable):
     counts = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Workers that took this queued import.")
     error = models.TextField(blank=True, help_text="Why the last attempt at this queued import stopped.")
+    feed = models.ForeignKey(
+        "Feed",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="batches",
+        help_text="The feed whose poll made this batch, so its items and failures can be listed by feed.",
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -630,3 +639,56 @@ class ImportRecord(models.Model):
             return data.decode(self.encoding or "utf-8", errors="replace")
         except LookupError:
             return data.decode("utf-8", errors="replace")
+
+
+class Feed(Claimable):
+    """A feed newsroom subscribes to: where it is, how often it is polled, and how its polls have gone.
+
+    The scheduler claims each feed whose next check has come and a worker polls it (`articles.feeds.polling`); the
+    claim keeps two workers from polling one feed at once. A failing feed is never stopped silently: its errors
+    push the next check back (exponentially, up to a ceiling) and are shown with it; only `410 Gone` disables it,
+    with the reason.
+    """
+
+    url = models.URLField(
+        max_length=2000, unique=True, help_text="The feed's address (updated by a permanent redirect)."
+    )
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feeds",
+        help_text="The outlet of the feed's items; when empty, each item's footer or the feed's channel names it.",
+    )
+    enabled = models.BooleanField(default=True)
+    poll_interval = models.DurationField(
+        default=datetime.timedelta(minutes=15), help_text="How often the feed is polled when all goes well."
+    )
+    next_check_at = models.DateTimeField(default=timezone.now, help_text="When the feed is due to be polled next.")
+    etag = models.CharField(max_length=1000, blank=True, help_text="The ETag of the last feed body read.")
+    last_modified = models.CharField(
+        max_length=200, blank=True, help_text="The Last-Modified of the last feed body read."
+    )
+    consecutive_errors = models.PositiveIntegerField(default=0, help_text="Failed polls since the last success.")
+    last_error = models.TextField(blank=True, help_text="Why the last failed poll failed.")
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The HTTP status of the last answer (none when no answer came)."
+    )
+    items_seen = models.PositiveIntegerField(default=0, help_text="Items read from this feed, all polls together.")
+    disabled_reason = models.TextField(blank=True, help_text="Why the feed stopped being polled (410 Gone, an editor).")
+    title = models.CharField(max_length=500, blank=True, help_text="The feed's own title, from its channel.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["url"]
+        indexes = [
+            # The scheduler's question, every few seconds: enabled feeds whose next check has come.
+            models.Index(fields=["next_check_at"], condition=Q(enabled=True), name="feed_due"),
+        ]
+
+    def __str__(self):
+        return self.title or self.url

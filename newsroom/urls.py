@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from articles import feeds
+from articles import syndication
 from articles.api.exceptions import not_found
 
 admin.site.site_header = "newsroom"
@@ -19,5 +19,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     re_path(r"^api/", not_found),
-    path("feeds/", include(feeds.urlpatterns)),
+    path("feeds/", include(syndication.urlpatterns)),
 ]
