@@ -30,7 +30,7 @@ def static(body: bytes, *, etag: str | None = None, content_type: str = "applica
 
     def route(request_headers):
         if etag and request_headers.get("if-none-match") == etag:
-            return Reply(304, headers={"ETag": etag})
+            return Reply(304, headers={"ETag": etag, **headers})  # validators and caching headers, no body
         extra = {"Content-Type": content_type, **({"ETag": etag} if etag else {}), **headers}
         return Reply(200, body, extra)
 
