@@ -338,6 +338,7 @@ class Article(TimestampedModel):
     external_id = models.CharField(
         max_length=500, blank=True, help_text="The piece's identity at its source (URL or GUID), where known."
     )
+    link = models.CharField(max_length=1000, blank=True, help_text="The piece's own address at its source.")
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
@@ -544,6 +545,11 @@ class ImportBatch(Claimable):
     counts = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Workers that took this queued import.")
     error = models.TextField(blank=True, help_text="Why the last attempt at this queued import stopped.")
+    origin = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="The document the pieces were split from (a feed's URL, a file's path), when they came as one.",
+    )
     feed = models.ForeignKey(
         "Feed",
         null=True,
@@ -590,6 +596,20 @@ class QueuedPiece(models.Model):
         return f"{self.origin} (import {self.batch_id}, #{self.position})"
 
 
+# The kinds of reason a piece fails for, in the failures inbox (`articles.ingest.failures.failure_kind`).
+FAILURE_KINDS = [
+    ("unreadable", "Could not be read"),
+    ("too_large", "Over the size limit"),
+    ("encoding", "Undecodable text"),
+    ("not_a_feed", "Not a feed or piece"),
+    ("bad_item", "Unreadable item"),
+    ("no_body", "No body text"),
+    ("too_long", "Field too long"),
+    ("database", "Refused by the database"),
+    ("other", "Other"),
+]
+
+
 class ImportRecordQuerySet(models.QuerySet):
     def with_warnings(self):
         """Return the records of imports that stored a piece and left warnings about it (a failed import stores
@@ -607,6 +627,7 @@ class ImportRecord(models.Model):
         DUPLICATE = "duplicate", "Duplicate"
         CONFLICT = "conflict", "Conflict"
         FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
     article = models.ForeignKey(
@@ -616,9 +637,29 @@ class ImportRecord(models.Model):
     raw = models.BinaryField(help_text="The bytes exactly as they arrived.")
     raw_sha256 = models.CharField(max_length=64)
     raw_size = models.PositiveIntegerField(default=0)
+    raw_format = models.CharField(
+        max_length=20,
+        default="text",
+        help_text="How the raw bytes are read: 'text', or the format of the document "
+        "they are an item of (rss, atom, jsonl...).",
+    )
+    raw_context = models.JSONField(
+        default=dict, blank=True, help_text="What an item needs from its document to be read again alone."
+    )
     encoding = models.CharField(max_length=40, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, db_index=True)
     error = models.TextField(blank=True)
+    failure_kind = models.CharField(
+        max_length=20, blank=True, choices=FAILURE_KINDS, help_text="The kind of reason a failed piece failed."
+    )
+    retry_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retries",
+        help_text="The record whose raw bytes this one was imported again from (a retry or a re-derivation).",
+    )
     warnings = models.JSONField(default=list, blank=True)
     edits = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

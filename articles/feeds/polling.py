@@ -90,8 +90,7 @@ def poll_now(feed: Feed) -> PollResult:
     claim = claims.claim_row(Feed, feed.pk)
     if claim is None:
         return PollResult(feed.pk, feed.url, skipped="Another worker is polling this feed now.")
-    feed.refresh_from_db()
-    return poll(feed, claim)
+    return poll(Feed.objects.select_related("source").get(pk=feed.pk), claim)  # as it is now, claim and all
 
 
 def request_poll(feed: Feed) -> bool:

@@ -27,6 +27,7 @@ from articles.ingest.workers import stage_in_parallel
 from articles.models import Article, ImportBatch, ImportRecord
 
 OUTCOMES = list(ImportRecord.Outcome.values)
+ORIGIN_MAX = ImportBatch._meta.get_field("origin").max_length
 IMPORT_CACHE_KIB = 32 * 1024
 logger = logging.getLogger(__name__)
 
@@ -103,12 +104,16 @@ def import_pieces(
     on_result: Callable[[PieceResult], None] | None = None,
     keep_results: bool = True,
     batch: ImportBatch | None = None,
+    batch_origin: str = "",
+    batch_extra: dict | None = None,
 ) -> ImportReport:
     """Import `pieces` (bytes in hand, or files to read) batch by batch and return the report; `on_result` sees
     each result as soon as it is known.
 
     `batch` is the batch the pieces were queued as (`ingest.queued`), run here in place of a new one; its report
-    then counts every piece the batch has stored, on earlier attempts too.
+    then counts every piece the batch has stored, on earlier attempts too. Otherwise a new batch is started, with
+    `batch_origin` (the document the pieces were split from) and `batch_extra` (what the caller wants kept with the
+    run, e.g. its feed) stored on it.
 
     Stopped by Ctrl-C, the import raises `ImportInterrupted` with the report of what was stored; stopped by an
     error, it raises that error. Either way its batch is marked interrupted with the counts of its stored pieces.
@@ -122,7 +127,10 @@ def import_pieces(
         runs.resume_batch(batch)
         stored_before.update(runs.stored_counts(batch.pk))
     elif not options.dry_run:
-        batch = runs.start_batch(channel=options.channel, initiated_by=user, options=options.describe())
+        described = options.describe() | ({"extra": batch_extra} if batch_extra else {})
+        batch = runs.start_batch(
+            channel=options.channel, initiated_by=user, options=described, origin=batch_origin[:ORIGIN_MAX]
+        )
     report = ImportReport(batch_id=batch.pk if batch else None, counts=stored_before)
     load_settings = LoadSettings(status=options.status, dry_run=options.dry_run, user=user)
     stage = partial(stage_chunk, clean=options.clean, max_bytes=options.byte_limit, source=options.source)

@@ -65,7 +65,7 @@ def plan_batch(staged: list[StagedPiece], *, settings: LoadSettings) -> list[Dec
     decisions = []
     for piece in staged:
         if not piece.ok:
-            decisions.append(Decision(piece, Outcome.FAILED))
+            decisions.append(Decision(piece, Outcome.SKIPPED if piece.skipped and not piece.error else Outcome.FAILED))
             continue
         source = sources.get(piece.source_name.casefold()) if piece.source_name else None
         identity = (_source_key(source), piece.slug)

@@ -11,7 +11,7 @@ import re
 import stat
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import translate
 
 STDIN = "-"
@@ -30,12 +30,30 @@ _FILE_KINDS = {
 
 @dataclass(frozen=True)
 class RawPiece:
-    """The bytes of one piece as they arrived, or why they could not be read."""
+    """The bytes of one piece as they arrived, or why they could not be read.
+
+    A piece is a text piece (`format` "text", the default), or one item of a document (a feed, an export, JSON
+    lines): then `format` is the document's and `context` what its item needs from the document to be read alone
+    (`formats.RawItem.context`: the channel's title, namespaces, encoding), with `index` its place in the document
+    and `notes` the splitter's warnings about it. `retry_of` is the import record the bytes were taken from when
+    they are imported again (a retry from the failures inbox). All plain data, so that a piece pickles to a
+    staging worker, and its format and context can be kept in its import record to read the bytes again alike.
+    """
 
     origin: str
     data: bytes = b""
     error: str = ""
     size: int = 0
+    format: str = "text"
+    context: dict = field(default_factory=dict)
+    index: int = 0
+    line: int | None = None
+    notes: tuple[str, ...] = ()
+    retry_of: int | None = None
+
+    @property
+    def is_item(self) -> bool:
+        return self.format != "text"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ written next can point at them. Called inside the batch's transaction (`load.py`
 
 from django.utils import timezone
 
+from articles.ingest.failures import failure_kind
 from articles.ingest.plan import Decision, LoadSettings, Outcome, free_slugs
 from articles.ingest.rows import allocate_ids, copy_history, insert_rows
 from articles.models import Article, Author, Byline, ImportBatch, ImportRecord
@@ -101,10 +102,14 @@ def write_records(decisions: list[Decision], *, batch: ImportBatch | None) -> li
             "raw": decision.staged.raw.data,
             "raw_sha256": decision.staged.sha256,
             "raw_size": decision.staged.raw.size or len(decision.staged.raw.data),
+            "raw_format": decision.staged.raw.format,
+            "raw_context": decision.staged.raw.context,
             "encoding": decision.staged.encoding,
             "outcome": decision.outcome,
             "error": decision.staged.error,
-            "warnings": decision.staged.warnings + decision.warnings,
+            "failure_kind": failure_kind(decision.staged.error) if decision.outcome == Outcome.FAILED else "",
+            "retry_of_id": decision.staged.raw.retry_of,
+            "warnings": _skip_reason(decision) + decision.staged.warnings + decision.warnings,
             "edits": [edit.to_dict() for edit in decision.staged.parsed.edits] if decision.staged.parsed else [],
             "created_at": now,
         }
@@ -112,3 +117,7 @@ def write_records(decisions: list[Decision], *, batch: ImportBatch | None) -> li
     ]
     insert_rows(ImportRecord, rows)
     return ids
+
+
+def _skip_reason(decision: Decision) -> list[str]:
+    return [decision.staged.skipped] if decision.outcome == Outcome.SKIPPED else []
