@@ -38,3 +38,7 @@ def private_addresses_allowed(settings):
 
 def fixture_bytes(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
+
+
+# The task tests' scratch database and worker processes, for the feed tests that run real workers.
+from tests.tasks.conftest import queue, shared_database  # noqa: E402, F401
