@@ -36,8 +36,10 @@ run: $(RUNTIME)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_articles samples/ --status published --verbosity 1 || true
 	$(BIN)/python manage.py ensure_admin
+	$(BIN)/python manage.py ensure_demo_feed --url http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)/demo/feed.xml
 	@echo "Starting the web server on http://$(HOST):$(PORT)/, a task worker and the scheduler (Ctrl-C stops all three)."
-	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) $(BIN)/honcho start --procfile Procfile --port $(PORT)
+	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) NEWSROOM_FEEDS_ALLOW_PRIVATE=1 \
+		$(BIN)/honcho start --procfile Procfile --port $(PORT)
 
 # Production: `make deploy` each release (collectstatic, migrate, check --deploy), then `make serve` (gunicorn).
 # Both read the production environment (README.md, "Deployment"); PORT and WEB_CONCURRENCY set the port and workers.

@@ -8,7 +8,7 @@ from articles.admin.changelists import CalendarBoundChangeList
 
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["__str__", "channel", "status", "initiated_by", "started_at", "finished_at", "counts"]
-    list_filter = ["status", "channel"]
+    list_filter = ["status", "channel", "feed"]
     list_select_related = ["initiated_by"]
     date_hierarchy = "started_at"
     show_full_result_count = False
@@ -27,7 +27,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
     """Import records are evidence: readable by the desk, never edited."""
 
     list_display = ["origin", "outcome", "article", "warning_count", "created_at"]
-    list_filter = ["outcome", "batch__channel"]
+    list_filter = ["outcome", "batch__channel", "batch__feed"]
     list_select_related = ["article"]
     search_fields = ["origin", "raw_sha256"]
     show_full_result_count = False

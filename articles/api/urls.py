@@ -3,7 +3,7 @@
 from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
-from articles.api import views
+from articles.api import feeds, views
 from articles.api.exceptions import not_found
 
 app_name = "api"
@@ -15,5 +15,6 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("topics", views.TopicViewSet, basename="topic")
 router.register("tags", views.TagViewSet, basename="tag")
 router.register("imports", views.ImportViewSet, basename="import")
+router.register("feeds", feeds.FeedViewSet, basename="feed")
 
 urlpatterns = [*router.urls, re_path(r"^.*$", not_found)]

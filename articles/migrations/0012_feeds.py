@@ -7,6 +7,23 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
+def grant_feeds_to_editors(apps, schema_editor):
+    """Editors manage feeds (add, change, delete, view); reporters do not see them."""
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("articles")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    editor = Group.objects.filter(name="Editor").first()
+    if editor is not None:
+        editor.permissions.add(
+            *Permission.objects.filter(content_type__app_label="articles", codename__endswith="_feed")
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0011_item_records"),
@@ -138,4 +155,5 @@ class Migration(migrations.Migration):
             model_name="feed",
             index=models.Index(condition=models.Q(("enabled", True)), fields=["next_check_at"], name="feed_due"),
         ),
+        migrations.RunPython(grant_feeds_to_editors, migrations.RunPython.noop),
     ]

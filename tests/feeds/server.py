@@ -50,6 +50,7 @@ class FeedServer:
 
     def __init__(self, *, tls_certificate: tuple[Path, Path] | None = None):
         self.routes: dict[str, Route] = {}
+        self.default: Route | None = None  # the route of every path not in `routes` (else 404)
         self.requests: list[tuple[str, dict[str, str]]] = []
         server = self
 
@@ -59,7 +60,7 @@ class FeedServer:
             def do_GET(self):
                 headers = {key.lower(): value for key, value in self.headers.items()}
                 server.requests.append((self.path, headers))
-                route = server.routes.get(self.path)
+                route = server.routes.get(self.path, server.default)
                 reply = route(headers) if route else Reply(404, b"not found")
                 body = gzip.compress(reply.body) if reply.gzip else reply.body
                 self.send_response(reply.status)
