@@ -209,9 +209,12 @@ def _sources_for(staged: list[StagedPiece], *, create: bool) -> dict[str, Source
     names = {s.source_name.casefold(): s.source_name for s in staged if s.source_name}
     if not names:
         return {}
+    # SQLite's LOWER() lowers only ASCII letters ("Gazeta Văii" stays "gazeta văii"): each name is looked up as each
+    # engine lowers it, and matched here as Python folds it.
+    lowered = {variant for name in names.values() for variant in (name.casefold(), name.lower(), ascii_lower(name))}
     found = {
         source.name.casefold(): source
-        for source in Source.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=list(names))
+        for source in Source.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=sorted(lowered))
     }
     missing = [name for key, name in names.items() if key not in found]
     slugs = free_slugs(Source, {name.casefold(): slug_for(name) for name in missing})
@@ -221,6 +224,11 @@ def _sources_for(staged: list[StagedPiece], *, create: bool) -> dict[str, Source
             source.save()
         found[name.casefold()] = source
     return found
+
+
+def ascii_lower(text: str) -> str:
+    """Return `text` with its ASCII letters lowered and no others, as SQLite's LOWER() does."""
+    return "".join(char.lower() if char.isascii() else char for char in text)
 
 
 def free_slugs(model, wanted: dict[str, str]) -> dict[str, str]:

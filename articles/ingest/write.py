@@ -10,7 +10,7 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from articles.ingest.failures import failure_kind
-from articles.ingest.plan import Decision, LoadSettings, Outcome, free_slugs
+from articles.ingest.plan import Decision, LoadSettings, Outcome, ascii_lower, free_slugs
 from articles.ingest.rows import allocate_ids, copy_history, insert_rows
 from articles.models import Article, Author, Byline, ImportBatch, ImportRecord
 from articles.text import collapse_spaces, name_key, slug_for
@@ -109,9 +109,11 @@ def _write_tags(new_articles: list[Article], changed: list[Article]) -> None:
     wanted = {name.casefold(): name for article in tagged for name in article._staged_tags}
     if not wanted:
         return
+    # Looked up as each engine lowers a name (SQLite only ASCII letters), matched as Python folds it.
+    lowered = {variant for name in wanted.values() for variant in (name.casefold(), name.lower(), ascii_lower(name))}
     tags = {
-        tag.lower_name: tag
-        for tag in Tag.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=list(wanted))
+        tag.name.casefold(): tag
+        for tag in Tag.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=sorted(lowered))
     }
     missing = {key: name for key, name in wanted.items() if key not in tags}
     if missing:
