@@ -36,7 +36,8 @@ class RawPiece:
     lines): then `format` is the document's and `context` what its item needs from the document to be read alone
     (`formats.RawItem.context`: the channel's title, namespaces, encoding), with `index` its place in the document
     and `notes` the splitter's warnings about it. `retry_of` is the import record the bytes were taken from when
-    they are imported again (a retry from the failures inbox). All plain data, so that a piece pickles to a
+    they are imported again (a retry from the failures inbox), and `outlet` the source its first import named for it
+    (overriding the piece's own, as the import's `source` option does). All plain data, so that a piece pickles to a
     staging worker, and its format and context can be kept in its import record to read the bytes again alike.
     """
 
@@ -50,6 +51,7 @@ class RawPiece:
     line: int | None = None
     notes: tuple[str, ...] = ()
     retry_of: int | None = None
+    outlet: str = ""
 
     @property
     def is_item(self) -> bool:

@@ -58,6 +58,7 @@ def stage_piece(item: PieceInput, *, clean: bool, max_bytes: int, source: str | 
     `source` names the outlet when the caller knows it better than the piece (it overrides the footer's).
     """
     raw = as_raw_piece(item, max_bytes=max_bytes)
+    source = raw.outlet or source
     staged = StagedPiece(raw=raw, sha256=hashlib.sha256(raw.data).hexdigest())
     if raw.error:
         staged.error = raw.error

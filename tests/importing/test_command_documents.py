@@ -68,9 +68,9 @@ def test_each_fixture_format_imports_item_by_item_through_the_command(name, fmt,
     out, _error = run_import(path, "--verbosity", "2")
     again = ImportRecord.objects.order_by("id")[len(records) :]
     stored = [r.outcome for r in records]
-    assert [r.outcome for r in again] == [
-        "unchanged" if outcome == "created" else outcome for outcome in stored
-    ], "importing the same document again stores nothing new"
+    assert [r.outcome for r in again] == ["unchanged" if outcome == "created" else outcome for outcome in stored], (
+        "importing the same document again stores nothing new"
+    )
 
 
 def test_the_command_and_import_document_give_the_same_articles(tmp_path, run_import):
