@@ -19,6 +19,26 @@ RATE_DAYS = 7
 RECENT_BATCHES = 20
 
 
+class RecordFeedFilter(admin.SimpleListFilter):
+    """The feed whose poll made an import record's batch (`?feed=ID`), as a feed's page links to its failed items;
+    shown only once chosen, so that thousands of feeds never fill the sidebar."""
+
+    title = "feed"
+    parameter_name = "feed"
+
+    def lookups(self, request, model_admin):
+        chosen = self.value()
+        if not (chosen and chosen.isdigit()):
+            return []
+        return [(str(feed.pk), str(feed)) for feed in Feed.objects.filter(pk=int(chosen))]
+
+    def queryset(self, request, queryset):
+        chosen = self.value()
+        if chosen and chosen.isdigit():
+            return queryset.filter(batch__feed_id=int(chosen))
+        return queryset
+
+
 class FeedForm(forms.ModelForm):
     class Meta:
         model = Feed
@@ -136,9 +156,7 @@ class FeedAdmin(admin.ModelAdmin):
         )
         if not rows:
             return "No batch yet: the feed has not brought anything new."
-        failures = (
-            reverse("admin:articles_importrecord_changelist") + f"?batch__feed__id__exact={feed.pk}&outcome=failed"
-        )
+        failures = reverse("admin:articles_importrecord_changelist") + f"?feed={feed.pk}&outcome=failed"
         return format_html(
             '<table><tr><th>started</th><th>status</th><th>items</th></tr>{}</table><p><a href="{}">This feed\'s '
             "failed items</a></p>",

@@ -8,13 +8,13 @@ batch size whatever the number of items.
 """
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 
 from articles.ingest import formats
 from articles.ingest.importer import ImportOptions, ImportReport, import_pieces
 from articles.ingest.load import PieceResult
-from articles.ingest.reading import RawPiece
+from articles.ingest.reading import item_piece
 
 
 def import_document(
@@ -48,7 +48,7 @@ def import_document(
     if source_name:
         options = replace(options, source=source_name)
     report = import_pieces(
-        item_pieces(stream, origin),
+        (item_piece(item, origin) for item in stream),
         options,
         on_result=on_result,
         keep_results=keep_results,
@@ -56,23 +56,3 @@ def import_document(
         batch_extra={"format": stream.meta.format, **(batch_extra or {})},
     )
     return report, stream.meta
-
-
-def item_pieces(items: Iterator[formats.RawItem], origin: str) -> Iterator[RawPiece]:
-    """Yield each item of a document as a piece named `"<origin>#item-N"`, read when it is staged."""
-    for item in items:
-        yield item_piece(item, origin)
-
-
-def item_piece(item: formats.RawItem, origin: str) -> RawPiece:
-    """Return one item of the document `origin` as a piece: its own bytes, format and context."""
-    return RawPiece(
-        origin=f"{origin}#item-{item.index + 1}",
-        data=item.data,
-        size=len(item.data),
-        format=item.format,
-        context=item.context,
-        index=item.index,
-        line=item.line,
-        notes=tuple(item.warnings),
-    )

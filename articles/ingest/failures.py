@@ -25,7 +25,10 @@ _KINDS = [
     ("no_body", re.compile(r"has a title but no body text")),
     (
         "bad_item",
-        re.compile(r"^(?:Item \d+|Items of format|Line \d+|The item could not be parsed|This is not a JSON Feed)"),
+        re.compile(
+            r"^(?:Item \d+|Items of format|Line \d+|The item could not be parsed|The document could not be read"
+            r"|This is not a JSON Feed)"
+        ),
     ),
 ]
 OTHER = "other"

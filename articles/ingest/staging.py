@@ -16,6 +16,8 @@ from articles.ingest.reading import PieceInput, RawPiece, as_raw_piece, too_larg
 from articles.text import collapse_spaces, fingerprint_and_word_count, slug_for
 
 LANGUAGE_MAX = 12
+LINK_MAX = 1000
+TAG_MAX = 100
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
 
 
@@ -37,6 +39,8 @@ class StagedPiece:
     word_count: int = 0
 
     language: str = ""
+    link: str = ""
+    tags: list[str] | None = None
 
     @property
     def ok(self) -> bool:
@@ -54,6 +58,7 @@ def stage_piece(item: PieceInput, *, clean: bool, max_bytes: int, source: str | 
     `source` names the outlet when the caller knows it better than the piece (it overrides the footer's).
     """
     raw = as_raw_piece(item, max_bytes=max_bytes)
+    source = raw.outlet or source
     staged = StagedPiece(raw=raw, sha256=hashlib.sha256(raw.data).hexdigest())
     if raw.error:
         staged.error = raw.error
@@ -72,6 +77,9 @@ def stage_piece(item: PieceInput, *, clean: bool, max_bytes: int, source: str | 
     if staged.encoding not in ("utf-8", "ascii"):
         staged.warnings.append(f"Decoded as {staged.encoding}, not UTF-8.")
     staged.language = _language(parsed.language, staged.warnings)
+    if raw.is_item:
+        staged.link = _link(parsed.link, staged.warnings)
+        staged.tags = _tags(parsed.tags, staged.warnings)
     staged.source_name = collapse_spaces(source or parsed.source_name or "")
     if source and parsed.source_name and source.casefold() != parsed.source_name.casefold():
         staged.warnings.append(f"The piece names its source as “{parsed.source_name}”; imported under “{source}”.")
@@ -133,6 +141,27 @@ def _language(language: str | None, warnings: list[str]) -> str:
         warnings.append(f"The language “{language.strip()[:40]}” is not a language tag; the default was kept.")
         return ""
     return tag
+
+
+def _link(link: str | None, warnings: list[str]) -> str:
+    link = (link or "").strip()
+    if len(link) > LINK_MAX:
+        warnings.append(f"The item's link is {len(link):,} characters long, over {LINK_MAX}; it was not kept.")
+        return ""
+    return link
+
+
+def _tags(names: list[str], warnings: list[str]) -> list[str]:
+    """Return the item's categories as tags: spaces collapsed, each once (whatever its case), none over TAG_MAX."""
+    tags, seen = [], set()
+    for name in names:
+        tag = collapse_spaces(name)
+        if len(tag) > TAG_MAX:
+            warnings.append(f"The category “{tag[:40]}…” is over {TAG_MAX} characters; it was not kept as a tag.")
+        elif tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag)
+    return tags
 
 
 def stage_chunk(chunk: list[PieceInput], *, clean: bool, max_bytes: int, source: str | None) -> list[StagedPiece]:

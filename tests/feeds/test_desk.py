@@ -83,12 +83,16 @@ def test_poll_now_enqueues_a_poll_and_enable_disable(client, editor, django_capt
 
 def test_a_feeds_page_shows_its_recent_batches_and_links_its_failures(client, editor):
     client.force_login(editor)
-    feed = feed_with_history(1, records=3)
+    feed, other = feed_with_history(1, records=3), feed_with_history(2, records=1)
+    for owner in (feed, other):
+        batch = owner.batches.get()
+        ImportRecord.objects.create(batch=batch, origin=f"{owner.url}#item-9", outcome="failed", error="No title.")
     page = client.get(f"{ADMIN}{feed.pk}/change/").content.decode()
     assert "created 3" in page
-    assert f"batch__feed__id__exact={feed.pk}&amp;outcome=failed" in page
-    failures = client.get(f"/admin/articles/importrecord/?batch__feed__id__exact={feed.pk}&outcome=failed")
-    assert failures.status_code == 200
+    assert f"?feed={feed.pk}&amp;outcome=failed" in page
+    failures = client.get(f"/admin/articles/importrecord/?feed={feed.pk}&outcome=failed").content.decode()
+    assert f"{feed.url}#item-9" in failures
+    assert f"{other.url}#item-9" not in failures, "only this feed's failures"
 
 
 def test_adding_an_html_page_in_the_admin_is_refused_with_the_reason(client, editor, server):
