@@ -14,7 +14,7 @@ PORT ?= 8000
 # First interpreter that actually runs and is >= 3.12 (pyenv shims that fail are skipped).
 PYTHON ?= $(shell sh bin/find-python)
 
-.PHONY: run test lint deploy serve fuzz-api bench-accuracy bench-import bench-admin bench-api bench-feeds bench-lists venv clean browser
+.PHONY: run test lint deploy serve fuzz-api bench-accuracy bench-import bench-admin bench-api bench-feeds bench-feeds-load bench-lists venv clean browser
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "newsroom needs Python 3.12 or newer; none found. Install one or set PYTHON=..." >&2; exit 1; }
@@ -74,6 +74,10 @@ bench-admin: $(DEV)
 
 bench-feeds: $(DEV)
 	$(BIN)/python bench/feed_formats.py
+
+# Feed polling under load (1,000 feeds by default; `make bench-feeds-load ARGS="--feeds 100"` for a small run).
+bench-feeds-load: $(DEV)
+	$(BIN)/python bench/feeds_load.py $(ARGS)
 
 bench-lists: $(DEV)
 	$(BIN)/python bench/list_serialization.py
