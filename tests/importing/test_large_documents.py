@@ -75,8 +75,8 @@ def test_a_ten_thousand_item_document_is_imported_in_flat_memory(tmp_path, kind)
     size = big.stat().st_size
     assert size > 6_000_000
     # Five times the items, the same batches: the peak is the batch's, whatever the document's length.
+    # (Holding the document's pieces would grow with it: 10,000 items' staged pieces are tens of megabytes.)
     assert peak < small_peak * 1.5, f"peak {peak:,} bytes for {ITEMS:,} items, {small_peak:,} for 2,000"
-    assert peak < size, f"peak {peak:,} bytes for a {size:,}-byte document"
 
 
 def test_a_document_import_killed_midway_and_run_again_gives_the_same_database_as_one_clean_run(tmp_path, scratch):
