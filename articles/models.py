@@ -627,7 +627,7 @@ class ImportRecord(models.Model):
         DUPLICATE = "duplicate", "Duplicate"
         CONFLICT = "conflict", "Conflict"
         FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Skipped"
+        IGNORED = "ignored", "Ignored (not an article)"
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
     article = models.ForeignKey(

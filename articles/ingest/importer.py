@@ -19,9 +19,17 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from articles import workflow
-from articles.ingest import runs
+from articles.ingest import formats, runs
 from articles.ingest.load import LoadSettings, PieceResult, load_batch
-from articles.ingest.reading import PieceInput, RawPiece, check_paths, iter_piece_inputs
+from articles.ingest.reading import (
+    PieceFile,
+    PieceInput,
+    RawPiece,
+    check_paths,
+    document_pieces,
+    iter_piece_inputs,
+    pieces_by_content,
+)
 from articles.ingest.staging import stage_chunk
 from articles.ingest.workers import stage_in_parallel
 from articles.models import Article, ImportBatch, ImportRecord
@@ -188,16 +196,31 @@ def import_paths(
 
 def import_files(files: Iterable[tuple[str, bytes] | PieceInput], options: ImportOptions) -> ImportReport:
     """Import uploaded or in-memory files, given as (name, bytes) pairs or as pieces (a `PieceFile` is read when
-    it is staged, so uploads on disk are read one at a time); the report keeps every result."""
-    pieces = (
-        RawPiece(origin=item[0], data=item[1], size=len(item[1])) if isinstance(item, tuple) else item for item in files
-    )
-    return import_pieces(pieces, options, keep_results=True)
+    it is staged, so uploads on disk are read one at a time); the report keeps every result.
+
+    A file that is a document of items (a feed, an export, JSON lines: told by its content) is imported item by
+    item, each a piece named "<name>#item-N"."""
+    return import_pieces(_split_documents(files, options.byte_limit), options, keep_results=True)
 
 
 def import_bytes(data: bytes, *, origin: str, options: ImportOptions) -> PieceResult:
     """Import one piece given as bytes (an API request body, a pasted text) and return its result."""
     return import_files([(origin, data)], options).results[0]
+
+
+def _split_documents(files: Iterable[tuple[str, bytes] | PieceInput], max_bytes: int) -> Iterator[PieceInput]:
+    for item in files:
+        if isinstance(item, tuple):
+            origin, data = item
+            fmt = formats.sniff_format(data[: formats.SNIFF_BYTES])
+            if fmt in formats.ITEM_FORMATS:
+                yield from document_pieces(data, origin, fmt)
+            else:
+                yield RawPiece(origin=origin, data=data, size=len(data))
+        elif isinstance(item, PieceFile):
+            yield from pieces_by_content(item.path, max_bytes=max_bytes, origin=item.origin)
+        else:
+            yield item
 
 
 @contextmanager

@@ -83,7 +83,7 @@ def plan_batch(
     decisions = []
     for piece in staged:
         if not piece.ok:
-            decisions.append(Decision(piece, Outcome.SKIPPED if piece.skipped and not piece.error else Outcome.FAILED))
+            decisions.append(Decision(piece, Outcome.IGNORED if piece.skipped and not piece.error else Outcome.FAILED))
             continue
         source = sources.get(piece.source_name.casefold()) if piece.source_name else None
         external_id = _external_id(piece)

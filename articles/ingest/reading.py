@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import translate
 
+from articles.ingest import formats
+
 STDIN = "-"
 # O_NONBLOCK: opening a named pipe waits for a writer, and a device may wait too; a regular file reads the same.
 # O_NOCTTY: a terminal named as a piece must not become this process's controlling terminal.
@@ -119,23 +121,23 @@ def iter_piece_inputs(paths: Iterable[str], *, pattern: str = "*.txt", max_bytes
             yield from _stdin_pieces(max_bytes)
         elif os.path.isdir(path):
             for found in _search_folder(path, matches):
-                yield from (_by_content(found, max_bytes=max_bytes) if isinstance(found, str) else [found])
+                yield from (pieces_by_content(found, max_bytes=max_bytes) if isinstance(found, str) else [found])
         else:
-            yield from _by_content(path, max_bytes=max_bytes)
+            yield from pieces_by_content(path, max_bytes=max_bytes)
 
 
-def _by_content(path: str, *, max_bytes: int) -> Iterator["PieceInput"]:
-    """Yield the file at `path` as its content says: a document's items, a refusal, or the path of a text piece.
+def pieces_by_content(path: str, *, max_bytes: int, origin: str | None = None) -> Iterator["PieceInput"]:
+    """Yield the file at `path` as its content says: a document's items, a refusal, or the path of a text piece
+    (a `PieceFile` when it is named `origin` rather than its path).
 
     Only the file's first bytes are read here to tell; a file that cannot be opened or is not a regular file is
     left to `read_piece`, which says why.
     """
-    from articles.ingest import formats
-
+    as_read = path if origin is None else PieceFile(path, origin)
     try:
         descriptor = os.open(path, _OPEN_FLAGS)
     except OSError:
-        yield path
+        yield as_read
         return
     with os.fdopen(descriptor, "rb") as file:
         try:
@@ -143,24 +145,22 @@ def _by_content(path: str, *, max_bytes: int) -> Iterator["PieceInput"]:
                 raise OSError("not a regular file")
             head = file.read(formats.SNIFF_BYTES)
         except OSError:
-            yield path
+            yield as_read
             return
         fmt = formats.sniff_format(head)
         if fmt in formats.ITEM_FORMATS:
             file.seek(0)
-            yield from document_pieces(file, display_path(path), fmt)
+            yield from document_pieces(file, display_path(path) if origin is None else origin, fmt)
             return
     if fmt in (formats.HTML, formats.UNKNOWN):
-        piece = read_piece(path, max_bytes=max_bytes)
+        piece = read_piece(path, max_bytes=max_bytes, origin=origin)
         yield piece if piece.error else RawPiece(piece.origin, piece.data, _not_a_piece(fmt), piece.size)
         return
-    yield path
+    yield as_read
 
 
 def _stdin_pieces(max_bytes: int) -> Iterator["PieceInput"]:
     """Yield standard input as its content says, as `_by_content` does for a file."""
-    from articles.ingest import formats
-
     if sys.stdin is None:
         yield _read_stdin(max_bytes)
         return
@@ -175,8 +175,6 @@ def _stdin_pieces(max_bytes: int) -> Iterator["PieceInput"]:
 
 
 def _not_a_piece(fmt: str) -> str:
-    from articles.ingest import formats
-
     return f"{formats.refusal(fmt)} Import a feed (RSS, RDF, Atom, JSON Feed), JSON lines, a WordPress export or text."
 
 
@@ -200,8 +198,6 @@ def document_pieces(source, origin: str, fmt: str | None = None) -> Iterator[Raw
     """Yield each item of the document `source` (bytes or a binary stream) as a piece named `"<origin>#item-N"`,
     split as the document is read. A document that stops being readable part-way (a read error) ends with a
     failed piece saying where; the items before it are imported."""
-    from articles.ingest import formats
-
     index = 0
     try:
         for item in formats.iter_raw_items(source, fmt):

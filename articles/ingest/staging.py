@@ -23,7 +23,7 @@ _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
 
 @dataclass
 class StagedPiece:
-    """A piece ready to load; `error` set means it failed before reaching the database, `skipped` that it is an
+    """A piece ready to load; `error` set means it failed before reaching the database, `skipped` (why) that it is an
     item that is readable but not an article (a WordPress page or attachment): recorded, never stored."""
 
     raw: RawPiece

@@ -158,4 +158,4 @@ def write_records(decisions: list[Decision], *, batch: ImportBatch | None) -> li
 
 
 def _skip_reason(decision: Decision) -> list[str]:
-    return [decision.staged.skipped] if decision.outcome == Outcome.SKIPPED else []
+    return [decision.staged.skipped] if decision.outcome == Outcome.IGNORED else []

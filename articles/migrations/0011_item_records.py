@@ -1,6 +1,6 @@
 """Items of documents as pieces: an import record keeps how to read its raw bytes again (the document's format and
 the item's context) and why it failed (a kind, for the failures inbox), and links to the record it retries; an
-item an export holds that is not an article is `skipped`; a batch names the document it was split from; an article
+item an export holds that is not an article is `ignored`; a batch names the document it was split from; an article
 keeps its own address at its source."""
 
 import django.db.models.deletion
@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
                     ("duplicate", "Duplicate"),
                     ("conflict", "Conflict"),
                     ("failed", "Failed"),
-                    ("skipped", "Skipped"),
+                    ("ignored", "Ignored (not an article)"),
                 ],
                 db_index=True,
                 max_length=20,

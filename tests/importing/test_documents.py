@@ -60,12 +60,12 @@ def test_a_web_page_is_refused_before_any_batch_is_started():
     assert not ImportBatch.objects.exists()
 
 
-def test_pages_and_attachments_of_an_export_are_recorded_as_skipped_not_failed():
+def test_pages_and_attachments_of_an_export_are_recorded_as_ignored_not_failed():
     report, meta = import_document((FEEDS / "export.wxr.xml").read_bytes(), origin="x", options=ImportOptions())
     assert meta.format == "wxr"
-    skipped = ImportRecord.objects.filter(outcome=Outcome.SKIPPED)
-    assert report.counts[Outcome.SKIPPED] == skipped.count() > 0
-    assert all(record.warnings and record.article_id is None and not record.error for record in skipped)
+    ignored = ImportRecord.objects.filter(outcome=Outcome.IGNORED)
+    assert report.counts[Outcome.IGNORED] == ignored.count() > 0
+    assert all(record.warnings and record.article_id is None and not record.error for record in ignored)
     assert report.failed == 0
 
 
@@ -222,3 +222,17 @@ def test_an_empty_feed_imports_nothing_and_finishes_its_batch():
     report, meta = import_document((FEEDS / "empty.xml").read_bytes(), origin="empty", options=ImportOptions())
     assert report.total == 0 and meta.items == 0
     assert ImportBatch.objects.get().status == ImportBatch.Status.FINISHED
+
+
+def test_uploaded_files_that_are_documents_are_imported_item_by_item(tmp_path):
+    from articles.ingest import PieceFile, import_files
+
+    on_disk = tmp_path / "upload-tmp"
+    on_disk.write_bytes((FEEDS / "jsonfeed.json").read_bytes())
+    report = import_files(
+        [("wire.xml", _rss(FIRST, SECOND)), PieceFile(str(on_disk), "admin upload: feed.json")], ImportOptions()
+    )
+    origins = [result.origin for result in report.results]
+    assert origins[:2] == ["wire.xml#item-1", "wire.xml#item-2"]
+    assert origins[2:] == [f"admin upload: feed.json#item-{n}" for n in range(1, len(origins) - 1)]
+    assert report.counts["created"] == len(origins)
