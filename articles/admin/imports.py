@@ -4,13 +4,14 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from articles.admin.actions import retry_imports
 from articles.admin.changelists import CalendarBoundChangeList
 
 
 class ImportBatchAdmin(admin.ModelAdmin):
     """The import runs. Editors read them all; whoever queued an import follows its batch's page (and only it)."""
 
-    list_display = ["__str__", "channel", "status", "initiated_by", "started_at", "finished_at", "counts"]
+    list_display = ["__str__", "channel", "status", "pieces", "initiated_by", "started_at", "finished_at", "counts"]
     list_filter = ["status", "channel"]
     list_select_related = ["initiated_by"]
     date_hierarchy = "started_at"
@@ -28,9 +29,14 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "options",
     ]
     readonly_fields = fields
+    actions = [retry_imports]
 
     def get_changelist(self, request, **kwargs):
         return CalendarBoundChangeList
+
+    def has_retry_permission(self, request):
+        """Retrying runs an import again: for those who read the import log and may import."""
+        return request.user.has_perms(["articles.view_importbatch", "articles.add_article"])
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user).with_progress()
@@ -51,6 +57,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="pieces imported")
+    def pieces(self, batch):
+        shown = f"{batch.recorded:,} of {batch.pending + batch.recorded:,}"
+        return f"{shown}; failed: its attempts are used up" if batch.reported_status == "failed" else shown
 
     @admin.display(description="status")
     def progress(self, batch):

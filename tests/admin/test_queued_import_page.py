@@ -112,3 +112,33 @@ def test_a_reporter_cannot_queue_an_import_as_published(login, reporter, setting
     response = login(reporter).post(IMPORT, {"files": uploads(3), "status": "published"})
     assert response.status_code == 200 and response.context["form"].errors["status"]
     assert not ImportBatch.objects.exists() and not QueuedPiece.objects.exists()
+
+
+def test_an_editor_retries_a_queued_import_that_used_up_its_attempts(
+    login, editor, settings, django_capture_on_commit_callbacks
+):
+    settings.NEWSROOM_SYNC_IMPORT_MAX_PIECES = 2
+    client = login(editor)
+    client.post(IMPORT, {"files": uploads(3, prefix="Retried"), "status": "draft"})
+    batch = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        attempts=settings.NEWSROOM_TASK_MAX_ATTEMPTS, claimed_until=None, claim_token=None, error="gone"
+    )
+    listing = client.get("/admin/articles/importbatch/").content.decode()
+    assert '<td class="field-pieces">0 of 3; failed: its attempts are used up</td>' in listing
+
+    action = {"action": "retry_imports", "index": 0, "_selected_action": [batch.pk]}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/articles/importbatch/", action, follow=True)
+    assert messages_of(response) == ["Queued again: 1 import."]
+    batch.refresh_from_db()
+    assert (batch.attempts, batch.error) == (0, "") and batch.claim_token is not None
+    tasks = DBTaskResult.objects.filter(task_path=TASK).order_by("enqueued_at")
+    assert run_queued_import.call(*tasks.last().args_kwargs["args"])["created"] == 3
+    assert Article.objects.filter(title__startswith="Retried story").count() == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post("/admin/articles/importbatch/", action, follow=True)
+    assert messages_of(again) == [
+        "Queued again: 0 imports. 1 left as it was (no pieces waiting, or a worker holds it)."
+    ]

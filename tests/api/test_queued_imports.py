@@ -285,3 +285,21 @@ def test_the_schema_documents_the_202_answer_and_the_batch_resource(anon):
     assert properties["status"]["allOf"] == [{"$ref": "#/components/schemas/ImportBatchStatusEnum"}]
     assert statuses == ["queued", "running", "finished", "interrupted", "failed"]
     assert {"/api/v1/import-batches/{id}/", "/api/v1/import-batches/{id}/records/"} <= set(schema["paths"])
+
+
+def test_no_answer_about_a_batch_carries_its_pieces_raw_bytes(
+    client_for, reporter, editor, small_sync_limits, django_capture_on_commit_callbacks
+):
+    marker = "Zanzibar-quokka-7731"
+    files = [
+        upload(f"secret-{i}.txt", piece_text(f"Secret story {i}", paragraphs=[f"{marker} {i}."])) for i in range(3)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client_for(reporter).post(URL, {"files": files}, format="multipart")
+    assert marker not in queued.content.decode()
+    deliver(queued.json()["id"])
+    for user in (reporter, editor):
+        client = client_for(user)
+        for address in (BATCHES, queued.json()["url"], queued.json()["records"]):
+            response = client.get(address)
+            assert response.status_code == 200 and marker not in response.content.decode(), address
