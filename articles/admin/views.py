@@ -77,7 +77,8 @@ def _checked_import(request, model_admin, refused_files):
     pieces = form.pieces()
     if should_queue(pieces):
         batch = queue_import(pieces, options)
-        messages.success(request, f"Queued: {len(pieces):,} pieces; this page shows progress (reload it).")
+        count = f"{len(pieces):,} piece{'s' if len(pieces) != 1 else ''}"
+        messages.success(request, f"Queued: {count}; this page shows progress (reload it).")
         return HttpResponseRedirect(reverse("admin:articles_importbatch_change", args=[batch.pk]))
     report = import_files(pieces, options=options)
     show_records = request.user.has_perm("articles.view_importrecord")

@@ -320,8 +320,9 @@ class TagViewSet(CountedViewSet):
     retrieve=extend_schema(summary="One import record"),
 )
 class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Imports: POST a piece to import it; read the import records (editors only), one per attempt, with the raw
-    text exactly as it arrived, the outcome, the warnings and every cleaning edit."""
+    """Imports: POST pieces to import them (a large import runs on the task queue and answers 202 with its batch);
+    read the import records (editors only), one per attempt, with the raw text exactly as it arrived, the outcome,
+    the warnings and every cleaning edit."""
 
     queryset = ImportRecord.objects.select_related("batch")
     serializer_class = ImportRecordSerializer

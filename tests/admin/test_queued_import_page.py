@@ -67,6 +67,9 @@ def test_a_large_upload_is_queued_even_as_one_file(login, editor, settings):
     response = login(editor).post(IMPORT, {"files": uploads(1, prefix="Big"), "status": "draft"})
     assert response.status_code == 302 and not Article.objects.exists()
     assert ImportBatch.objects.get().status == "queued"
+    assert messages_of(login(editor).get(response["Location"])) == [
+        "Queued: 1 piece; this page shows progress (reload it)."
+    ]
 
 
 def test_a_few_small_files_still_import_in_the_request(login, editor):
