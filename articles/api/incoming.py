@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from rest_framework.exceptions import ValidationError
 
-from articles.api.serializers import ImportRequestSerializer
+from articles.api.serializers import ImportRequestSerializer, ImportUploadFieldsSerializer
 from articles.ingest.reading import RawPiece
 
 
@@ -40,12 +40,14 @@ def incoming_pieces(request) -> IncomingPieces:
         params.is_valid(raise_exception=True)
         data = params.validated_data["text"].encode("utf-8")
         return IncomingPieces([_piece("api", data)], params.validated_data.get("source") or None, single=True)
-    fields = {key: request.data.get(key) for key in ("text", "source") if request.data.get(key) not in (None, "")}
-    params = ImportRequestSerializer(data={"text": "-", **fields})
+    params = ImportUploadFieldsSerializer(
+        data={key: request.data[key] for key in ("text", "source") if key in request.data}
+    )
     params.is_valid(raise_exception=True)
     pieces = [_uploaded(upload) for upload in uploads]
-    if (fields.get("text") or "").strip():
-        pieces.append(_piece("api", params.validated_data["text"].encode("utf-8")))
+    text = params.validated_data.get("text") or ""
+    if text.strip():
+        pieces.append(_piece("api", text.encode("utf-8")))
     return IncomingPieces(pieces, params.validated_data.get("source") or None, single=False)
 
 

@@ -553,6 +553,13 @@ class ImportRequestSerializer(StrictTypesMixin, serializers.Serializer):
     )
 
 
+class ImportUploadFieldsSerializer(StrictTypesMixin, serializers.Serializer):
+    """The form fields beside the files of a multipart import: one more piece as text, and the outlet."""
+
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    source = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
 class ImportResultSerializer(serializers.Serializer):
     origin = serializers.CharField()
     outcome = serializers.ChoiceField(choices=ImportRecord.Outcome.choices)

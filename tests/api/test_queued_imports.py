@@ -303,3 +303,9 @@ def test_no_answer_about_a_batch_carries_its_pieces_raw_bytes(
         for address in (BATCHES, queued.json()["url"], queued.json()["records"]):
             response = client.get(address)
             assert response.status_code == 200 and marker not in response.content.decode(), address
+
+
+def test_an_upload_with_a_malformed_source_is_a_400_and_queues_nothing(client_for, editor, small_sync_limits):
+    response = client_for(editor).post(URL, {"files": uploads(3), "source": "x" * 201}, format="multipart")
+    assert response.status_code == 400 and "source" in response.json()
+    assert not ImportBatch.objects.exists() and not QueuedPiece.objects.exists()
