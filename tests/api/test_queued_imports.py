@@ -309,3 +309,10 @@ def test_an_upload_with_a_malformed_source_is_a_400_and_queues_nothing(client_fo
     response = client_for(editor).post(URL, {"files": uploads(3), "source": "x" * 201}, format="multipart")
     assert response.status_code == 400 and "source" in response.json()
     assert not ImportBatch.objects.exists() and not QueuedPiece.objects.exists()
+
+
+def test_an_upload_of_more_files_than_allowed_is_a_400_and_queues_nothing(client_for, editor, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 5
+    response = client_for(editor).post(URL, {"files": uploads(6)}, format="multipart")
+    assert response.status_code == 400 and "DATA_UPLOAD_MAX_NUMBER_FILES" in response.json()["detail"]
+    assert not ImportBatch.objects.exists() and not QueuedPiece.objects.exists()
