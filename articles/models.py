@@ -6,8 +6,8 @@ import itertools
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models
-from django.db.models import Exists, F, Max, Min, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -508,6 +508,27 @@ class Byline(models.Model):
         return f"{self.author} ({self.position})"
 
 
+class ImportBatchQuerySet(models.QuerySet):
+    def with_progress(self):
+        """Annotate each batch with `pending` (queued pieces no worker has recorded yet) and `recorded` (its import
+        records): one subquery each, so a page of batches costs one query."""
+        pending = QueuedPiece.objects.filter(batch=OuterRef("pk")).order_by().values("batch")
+        recorded = ImportRecord.objects.filter(batch=OuterRef("pk")).order_by().values("batch")
+        return self.annotate(
+            pending=Coalesce(Subquery(pending.annotate(n=Count("pk")).values("n")), 0),
+            recorded=Coalesce(Subquery(recorded.annotate(n=Count("pk")).values("n")), 0),
+        )
+
+    def visible_to(self, user):
+        """Return the batches `user` may follow: every batch for those who read the import log (editors), their
+        own for other signed-in users, none for anonymous ones."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.has_perm("articles.view_importbatch"):
+            return self
+        return self.filter(initiated_by=user)
+
+
 class ImportBatch(Claimable):
     """One run of the importer (a command invocation, an API call, an admin upload).
 
@@ -544,6 +565,8 @@ class ImportBatch(Claimable):
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Workers that took this queued import.")
     error = models.TextField(blank=True, help_text="Why the last attempt at this queued import stopped.")
 
+    objects = ImportBatchQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at"]
         verbose_name_plural = "import batches"
@@ -556,6 +579,16 @@ class ImportBatch(Claimable):
 
     def __str__(self):
         return f"Import {self.pk} ({self.channel}, {self.started_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def reported_status(self) -> str:
+        """Return the status to show: `failed` for a queued import that used up its attempts with pieces left
+        (nobody will take it up again unless an editor retries it), else the stored one. Needs `with_progress()`."""
+        stuck = self.status in (self.Status.QUEUED, self.Status.INTERRUPTED) and self.pending
+        unclaimed = self.claimed_until is None or self.claimed_until <= timezone.now()
+        if stuck and unclaimed and self.attempts >= settings.NEWSROOM_TASK_MAX_ATTEMPTS:
+            return "failed"
+        return self.status
 
 
 class QueuedPiece(models.Model):
