@@ -69,17 +69,6 @@ def parse(text: str) -> Node | None:
     return _Parser(list(_TOKEN_RE.finditer(text or ""))).alternatives(depth=0)
 
 
-def words_of(node: Node | None) -> list[str]:
-    """Return the words `node` looks for (not those it excludes), in order: for highlighting, for tests."""
-    if node is None or isinstance(node, Not):
-        return []
-    if isinstance(node, Word):
-        return [node.text]
-    if isinstance(node, Phrase):
-        return list(node.words)
-    return [word for part in node.parts for word in words_of(part)]
-
-
 class _Parser:
     """A recursive-descent reader of the token list: alternatives of sequences of (possibly negated) terms."""
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from articles.search.postgresql import tsquery_text
-from articles.search.query import All, Any, Not, Phrase, Word, parse, words_of
+from articles.search.query import All, Any, Not, Phrase, Word, parse
 from articles.search.sqlite import fts5_expression
 
 HOSTILE = [
@@ -47,6 +47,17 @@ HOSTILE = [
     "a" * 200,
     "é ü ø ß ½ ² 東京 مرحبا",
 ]
+
+
+def words_of(node) -> list[str]:
+    """Return the words `node` looks for or excludes, in order."""
+    if isinstance(node, Word):
+        return [node.text]
+    if isinstance(node, Phrase):
+        return list(node.words)
+    if isinstance(node, Not):
+        return words_of(node.term)
+    return [word for part in node.parts for word in words_of(part)]
 
 
 @pytest.mark.parametrize(

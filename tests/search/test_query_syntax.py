@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from rest_framework.test import APIClient
 
 from articles.models import Article
 
@@ -47,7 +48,8 @@ def test_the_readme_table_and_these_examples_are_the_same():
 
 @pytest.fixture
 def corpus(make_article):
-    return {title: make_article(title, summary="", body=body) for title, body in ARTICLES.items()}
+    published = Article.Status.PUBLISHED
+    return {title: make_article(title, summary="", body=body, status=published) for title, body in ARTICLES.items()}
 
 
 @pytest.mark.parametrize("example", list(EXPECTED))
@@ -56,6 +58,15 @@ def test_each_example_of_the_syntax_table_finds_what_the_table_says(corpus, exam
     assert found == EXPECTED[example]
     unranked = set(Article.objects.search(example, ranked=False).values_list("title", flat=True))
     assert unranked == EXPECTED[example]  # the cheap form the API uses for a list in another order
+
+
+@pytest.mark.parametrize("example", list(EXPECTED))
+@pytest.mark.parametrize("listing", [{}, {"ordering": "-published_at"}, {"pagination": "cursor"}])
+def test_each_example_means_the_same_through_the_api_in_any_order(corpus, example, listing):
+    response = APIClient().get("/api/v1/articles/", {"search": example, **listing})
+    rows = response.json()["results"]
+    assert {row["title"] for row in rows} == EXPECTED[example]
+    assert all(row["rank"] > 0 and "<mark>" in row["snippet"] for row in rows)
 
 
 @pytest.mark.parametrize("example", [e for e, titles in EXPECTED.items() if titles])
