@@ -40,14 +40,18 @@ class SearchBackend:
         """Return `rows` (a slice of `newest_first`) as a list, each row with its `rank`."""
         return list(rows)
 
+    def rows(self, model, ids: list[int]):
+        """Return the articles of `ids` (a page of them), for their ranks or snippets."""
+        return model._default_manager.filter(pk__in=ids)
+
     def ranks(self, model, ids: list[int], query: Node) -> dict[int, float]:
         """Return the score of each article of `ids` for `query`, in one query."""
-        found = self.ranked_matches(model._default_manager.filter(pk__in=ids), query)
+        found = self.ranked_matches(self.rows(model, ids), query)
         return dict(found.order_by().values_list("pk", "rank"))
 
     def snippets(self, model, ids: list[int], query: Node) -> dict[int, str]:
         """Return the snippet (plain text, `<mark>` around the hits) of each article of `ids`, in one query."""
-        found = self.with_snippets(self.ranked_matches(model._default_manager.filter(pk__in=ids), query), query)
+        found = self.with_snippets(self.ranked_matches(self.rows(model, ids), query), query)
         return dict(found.order_by().values_list("pk", "snippet"))
 
     def ranked_page(self, ranked, within, query: Node, *, offset: int, size: int, window: int) -> list:

@@ -91,6 +91,11 @@ class SQLiteSearch(SearchBackend):
         )
         return ranked.annotate(snippet=snippet)
 
+    def rows(self, model, ids):
+        # The ids on the index's side of the join: FTS5 then looks each one up (`rowid = ?` with the MATCH) rather
+        # than walking every match of a common word to find the page's few.
+        return model._default_manager.filter(**{f"{INDEX_RELATION}__in": ids})
+
     def newest_first(self, ranked):
         # FTS5 gives its matches in rowid order, either way, without sorting them.
         return ranked.order_by(f"-{INDEX_RELATION}__article_id")
