@@ -2,7 +2,7 @@
 
 Queries are rendered as a `to_tsquery` expression built from the tree, each word a quoted lexeme (so no input is
 read as tsquery syntax), `:*` on prefixes and a quoted run of words for a phrase (which `to_tsquery` reads as words
-in sequence, `<->`). Scored with `ts_rank_cd`, highlighted with `ts_headline`.
+in sequence, `<->`), held to one field by its weight. Scored with `ts_rank_cd`, highlighted with `ts_headline`.
 """
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVectorField
@@ -14,6 +14,7 @@ from articles.search.base import HIGHLIGHT_START, HIGHLIGHT_STOP, SearchBackend
 from articles.search.query import All, Any, Node, Not, Phrase, Word
 
 CONFIG = "english"
+FIELD_WEIGHTS = "ABC"  # title, summary, body, as the generated column weights them (migration 0002)
 
 
 class SearchVectorColumn(Expression):
@@ -35,7 +36,10 @@ def tsquery_text(node: Node) -> str:
     if isinstance(node, Word):
         return _lexeme(node.text) + (":*" if node.prefix else "")
     if isinstance(node, Phrase):
-        return _lexeme(" ".join(node.words))
+        # Within one field: the vector is the fields' vectors joined, so a title's last word and the summary's first
+        # are next to each other in it. Each field has its own weight (A, B, C), as FTS5 has its own columns.
+        phrase = _lexeme(" ".join(node.words))
+        return "(" + " | ".join(f"{phrase}:{weight}" for weight in FIELD_WEIGHTS) + ")"
     if isinstance(node, Not):
         return "!" + tsquery_text(node.term)
     if isinstance(node, All):

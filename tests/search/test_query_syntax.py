@@ -88,3 +88,9 @@ def test_exclusions_apply_to_the_branch_they_are_written_in(corpus):
     assert found == {"Bakery opens"}
     assert {a.title for a in Article.objects.search("ferry OR -solar")} == {"Ferry timetable"}
     assert {a.title for a in Article.objects.search('council -"solar farm"')} == {"Council budget", "Farm owner"}
+
+
+def test_a_phrase_stays_within_one_field(make_article):
+    make_article("Council approves solar", summary="Farm owners object.", body="Farm owners object to the plan.")
+    within = make_article("Plans", summary="A solar farm.", body="The solar farm opens in May.")
+    assert list(Article.objects.search('"solar farm"')) == [within]
