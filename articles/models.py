@@ -270,7 +270,8 @@ class ArticleQuerySet(models.QuerySet):
         through `full_text.ranked_page`. The snippet is the article's plain text with `<mark>` around the hits
         (`articles.search.safe_snippet` makes it HTML); each costs a pass over the article's text, so a caller that
         shows a page asks for `snippets=False` and the page's snippets afterwards (`full_text.snippets`).
-        `ranked=False`: the cheap form, narrowed through the index and not scored, for a list in another order.
+        `ranked=False`: the cheap form, narrowed through the index, neither scored nor highlighted, for a list in
+        another order.
         """
         search = FullTextSearch(text, self, ranked=ranked)
         found = search.matches(snippets=snippets and ranked)
