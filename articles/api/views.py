@@ -6,7 +6,7 @@ a 404, never a 403, so drafts do not reveal that they exist.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -28,6 +28,8 @@ from taggit.models import Tag, TaggedItem
 
 from articles import workflow
 from articles.api import conditional
+from articles.api.backends import FullTextSearchBackend
+from articles.api.filtering import FilterBackend
 from articles.api.filters import (
     ArticleFilter,
     AuthorFilter,
@@ -58,7 +60,6 @@ from articles.api.serializers import (
 )
 from articles.ids import parse_id
 from articles.models import Article, Author, Byline, ImportBatch, ImportRecord, Source, Topic, tags_visible_to
-from articles.search import attach_rank_and_snippet
 
 ARTICLE_KEY = OpenApiParameter(
     "key",
@@ -115,6 +116,7 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
     queryset = Article.objects.select_related("source")
     serializer_class = ArticleDetailSerializer
     filterset_class = ArticleFilter
+    filter_backends = [FilterBackend, FullTextSearchBackend]  # the search last: it ranks the filtered rows
     pagination_class = ArticlePagination
     lookup_url_kwarg = "key"
     lookup_value_regex = r"[^/.]+"
@@ -164,8 +166,8 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
         response = response or conditional.cached_json(request, etag)
         if response is None:
             self.load_relations(rows)
-            if request.query_params.get("search"):
-                attach_rank_and_snippet(rows, request.query_params["search"], vendor=connection.vendor)
+            if queryset.full_text is not None:  # a search (FullTextSearchBackend): the page's ranks and snippets
+                queryset.full_text.attach_ranks_and_snippets(rows)
             data = self.get_paginated_response(self.get_serializer(rows, many=True).data).data
             response = conditional.remember_json(request, etag, data) or Response(data)
         conditional.set_validators(response, etag, last_modified)
