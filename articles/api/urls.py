@@ -15,5 +15,6 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("topics", views.TopicViewSet, basename="topic")
 router.register("tags", views.TagViewSet, basename="tag")
 router.register("imports", views.ImportViewSet, basename="import")
+router.register("import-batches", views.ImportBatchViewSet, basename="import-batch")
 
 urlpatterns = [*router.urls, re_path(r"^.*$", not_found)]
