@@ -5,15 +5,17 @@ import itertools
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import connection, models
-from django.db.models import Exists, F, Max, Min, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db import models
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from articles.claims import Claimable
+from articles.search import FullTextSearch
+from articles.search.sqlite import INDEX_RELATION, FTS5Document
 from articles.text import (
     collapse_spaces,
     content_fingerprint,
@@ -253,18 +255,28 @@ class ArticleQuerySet(models.QuerySet):
         """Return the articles `user` may see: all of them for the desk (`sees_unpublished`), else the published."""
         return self if sees_unpublished(user) else self.published()
 
-    def search(self, query: str):
-        """Return the articles matching `query` in title, summary or body, with `rank` and `snippet` annotated.
+    full_text = None  # the search these rows are the matches of (set by `search()`, kept through chaining)
 
-        The rows are not reordered: a caller that wants the best matches first orders by `-rank` itself. The snippet
-        is the article's plain text with `<mark>` around the hits; `articles.search.safe_snippet` makes it HTML.
+    def _clone(self):
+        clone = super()._clone()
+        clone.full_text = self.full_text
+        return clone
 
-        PostgreSQL uses the stored `search_vector` column and its GIN index; SQLite the FTS5 table
-        `articles_article_fts`. Both are created by migration 0002 and kept current by the database itself.
+    def search(self, text: str, *, ranked: bool = True, snippets: bool = True):
+        """Return the articles matching `text` (the query language: `articles/search/query.py`), marked with the
+        search (`full_text`), with `rank` (higher is better) and `snippet` annotated.
+
+        The rows are not reordered: a caller that wants the best matches first orders by `-rank`, or pages them
+        through `full_text.ranked_page`. The snippet is the article's plain text with `<mark>` around the hits
+        (`articles.search.safe_snippet` makes it HTML); each costs a pass over the article's text, so a caller that
+        shows a page asks for `snippets=False` and the page's snippets afterwards (`full_text.snippets`).
+        `ranked=False`: the cheap form, narrowed through the index, neither scored nor highlighted, for a list in
+        another order.
         """
-        from articles.search import search_articles
-
-        return search_articles(self, query, vendor=connection.vendor)
+        search = FullTextSearch(text, self, ranked=ranked)
+        found = search.matches(snippets=snippets and ranked)
+        found.full_text = search
+        return found
 
     def publication_span(self) -> tuple[datetime.datetime, datetime.datetime] | None:
         """Return the first and last publication times of these articles, or None when none has one.
@@ -475,6 +487,32 @@ class Article(TimestampedModel):
         return self.imported_revision is not None and self.revision > self.imported_revision
 
 
+class ArticleTextIndex(models.Model):
+    """SQLite's full-text index of the articles: the FTS5 table the migrations create and its triggers keep current.
+
+    Never written by the ORM (`managed = False`): a search joins it through `article.fts5_index` to match, score and
+    highlight (`articles/search/sqlite.py`). PostgreSQL keeps its index in the article row (`search_vector`) instead,
+    and has no such table.
+    """
+
+    article = models.OneToOneField(
+        "Article",
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,  # the delete trigger removes the entry
+        related_name=INDEX_RELATION,
+    )
+    document = FTS5Document()
+
+    class Meta:
+        managed = False
+        db_table = "articles_article_fts"
+
+    def __str__(self):
+        return f"index entry of article {self.article_id}"
+
+
 def tags_visible_to(user, tags=None):
     """Return the tags (of `tags`, default all) `user` may know of: every one for the desk, else those of a
     published article. taggit's Tag has no queryset of ours, hence a function (see `SourceQuerySet.visible_to`)."""
@@ -507,6 +545,27 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.author} ({self.position})"
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def with_progress(self):
+        """Annotate each batch with `pending` (queued pieces no worker has recorded yet) and `recorded` (its import
+        records): one subquery each, so a page of batches costs one query."""
+        pending = QueuedPiece.objects.filter(batch=OuterRef("pk")).order_by().values("batch")
+        recorded = ImportRecord.objects.filter(batch=OuterRef("pk")).order_by().values("batch")
+        return self.annotate(
+            pending=Coalesce(Subquery(pending.annotate(n=Count("pk")).values("n")), 0),
+            recorded=Coalesce(Subquery(recorded.annotate(n=Count("pk")).values("n")), 0),
+        )
+
+    def visible_to(self, user):
+        """Return the batches `user` may follow: every batch for those who read the import log (editors), their
+        own for other signed-in users, none for anonymous ones."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.has_perm("articles.view_importbatch"):
+            return self
+        return self.filter(initiated_by=user)
 
 
 class ImportBatch(Claimable):
@@ -559,6 +618,8 @@ class ImportBatch(Claimable):
         help_text="The feed whose poll made this batch, so its items and failures can be listed by feed.",
     )
 
+    objects = ImportBatchQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at"]
         verbose_name_plural = "import batches"
@@ -571,6 +632,16 @@ class ImportBatch(Claimable):
 
     def __str__(self):
         return f"Import {self.pk} ({self.channel}, {self.started_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def reported_status(self) -> str:
+        """Return the status to show: `failed` for a queued import that used up its attempts with pieces left
+        (nobody will take it up again unless an editor retries it), else the stored one. Needs `with_progress()`."""
+        stuck = self.status in (self.Status.QUEUED, self.Status.INTERRUPTED) and self.pending
+        unclaimed = self.claimed_until is None or self.claimed_until <= timezone.now()
+        if stuck and unclaimed and self.attempts >= settings.NEWSROOM_TASK_MAX_ATTEMPTS:
+            return "failed"
+        return self.status
 
 
 class QueuedPiece(models.Model):

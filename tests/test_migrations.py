@@ -108,3 +108,26 @@ def test_batches_left_unfinished_before_batch_status_are_marked_interrupted_with
     assert left.status == "interrupted" and left.finished_at == last_record
     assert left.counts == {"created": 2, "updated": 0, "unchanged": 0, "duplicate": 0, "conflict": 0, "failed": 1}
     assert empty.status == "interrupted" and empty.finished_at == empty.started_at and empty.counts["created"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_index_with_positions_is_built_from_the_existing_articles_and_its_reversal_keeps_word_search(
+    make_article,
+):
+    """Migration 0011 rebuilds SQLite's index with positions: articles from before it are found by phrase after it."""
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("articles")
+    before = make_article("Solar farm approved", status=Article.Status.PUBLISHED, body="The council met.")
+    migrate([("articles", "0010_queued_imports")])
+    try:
+        old = MigrationExecutor(connection).loader.project_state([("articles", "0010_queued_imports")]).apps
+        older = old.get_model("articles", "Article").objects.create(
+            title="Farm, then solar", slug="farm-then-solar", body="Farm news.", fingerprint="f2", revision=1
+        )
+        if connection.vendor == "sqlite":  # the columns-only index of 0002 is back, and kept by the triggers
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH 'solar'")
+                assert {row[0] for row in cursor.fetchall()} == {before.pk, older.pk}
+    finally:
+        migrate(latest)
+    assert list(Article.objects.search('"solar farm"')) == [before]
+    assert set(Article.objects.search("solar farm")) == {before, Article.objects.get(pk=older.pk)}

@@ -8,7 +8,7 @@ The second half checks what anonymous readers can learn, and the lockout and thr
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from articles import workflow
@@ -228,6 +228,50 @@ def reads_import_records_in_the_admin(client, w, make):
     return page.status_code == 200 and ImportRecord.objects.filter(pk=record).exists()
 
 
+BATCHES = "/api/v1/import-batches/"
+
+
+def follows_own_import_batches_through_the_api(client, w, make):
+    with override_settings(NEWSROOM_SYNC_IMPORT_MAX_PIECES=0):  # every import is queued
+        queued = client.post("/api/v1/imports/", PIECE.encode(), content_type="text/plain")
+    if queued.status_code != 202:
+        return False
+    batch = queued.json()["url"].removeprefix("http://testserver")
+    return client.get(batch).status_code == 200 and client.get(f"{batch}records/").status_code == 200
+
+
+def follows_own_import_batches_in_the_admin(client, w, make):
+    with override_settings(NEWSROOM_SYNC_IMPORT_MAX_PIECES=0):
+        queued = client.post("/admin/articles/article/import/", {"text": PIECE, "status": "draft"})
+    if queued.status_code != 302 or "/importbatch/" not in queued["Location"]:
+        return False
+    return b"queued: 0 of 1 pieces imported" in client.get(queued["Location"]).content
+
+
+def someone_elses_batch() -> int:
+    from articles.ingest import ImportOptions
+    from articles.ingest.queued import queue_import
+
+    other = User.objects.create_user("batch-owner", is_staff=True)
+    return queue_import([("other.txt", PIECE.encode())], ImportOptions(user=other)).pk
+
+
+def follows_others_import_batches_through_the_api(client, w, make):
+    batch = someone_elses_batch()
+    listed = [row["id"] for row in client.get(BATCHES).json()["results"]]
+    seen = [client.get(f"{BATCHES}{batch}/").status_code, client.get(f"{BATCHES}{batch}/records/").status_code]
+    if seen == [404, 404]:  # refused exactly as a batch that does not exist
+        assert client.get(f"{BATCHES}{batch}/").content == client.get(f"{BATCHES}999999/").content
+        assert batch not in listed
+        return False
+    return seen == [200, 200] and batch in listed
+
+
+def follows_others_import_batches_in_the_admin(client, w, make):
+    batch = someone_elses_batch()
+    return client.get(f"/admin/articles/importbatch/{batch}/change/").status_code == 200
+
+
 def creates_a_topic_through_the_api(client, w, make):
     client.post("/api/v1/topics/", {"name": "Brand New Topic"}, content_type="application/json")
     return Topic.objects.filter(name="Brand New Topic").exists()
@@ -330,6 +374,16 @@ STATEMENT = [
         (NO, YES, YES, YES),
     ),
     (
+        "follow the import batches one started: status, counts, each piece's outcome (admin, API)",
+        [follows_own_import_batches_through_the_api, follows_own_import_batches_in_the_admin],
+        (NO, YES, YES, YES),
+    ),
+    (
+        "follow anyone's import batches (admin, API)",
+        [follows_others_import_batches_through_the_api, follows_others_import_batches_in_the_admin],
+        (NO, NO, YES, YES),
+    ),
+    (
         "read import records (admin, API)",
         [reads_import_records_through_the_api, reads_import_records_in_the_admin],
         (NO, NO, YES, YES),
@@ -401,6 +455,7 @@ READ_PATHS = [
     "/api/v1/sources/?page_size=100",
     "/api/v1/tags/?page_size=100",
     "/api/v1/topics/?page_size=100",
+    "/api/v1/import-batches/",
     "/api/schema/",
     "/feeds/",
     "/feeds/atom/",

@@ -144,3 +144,18 @@ def retry_failures(model_admin, request, queryset):
 @admin.action(description="Re-derive the selected pieces with today's cleaner", permissions=["import"])
 def rederive(model_admin, request, queryset):
     return reimport(model_admin, request, queryset, done="Re-derived")
+
+
+@admin.action(description="Retry selected queued imports that stopped", permissions=["retry"])
+def retry_imports(model_admin, request, queryset):
+    """Give each selected queued import that still has pieces waiting a fresh set of attempts (`failed` ones,
+    typically); the others are left as they are."""
+    from articles.ingest.queued import requeue_import
+
+    chosen = list(queryset.values_list("pk", flat=True))
+    retried = sum(requeue_import(pk) for pk in chosen)
+    left = len(chosen) - retried
+    text = f"Queued again: {retried} import{'s' if retried != 1 else ''}."
+    if left:
+        text += f" {left} left as {'it was' if left == 1 else 'they were'} (no pieces waiting, or a worker holds it)."
+    model_admin.message_user(request, text, messages.SUCCESS if retried else messages.WARNING)

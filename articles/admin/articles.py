@@ -172,7 +172,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="match")
     def match(self, article):
-        # A snippet from `search.search_snippets` is safe HTML already; any other text is escaped.
+        # A snippet from `FullTextSearch.snippets` is safe HTML already; any other text is escaped.
         return conditional_escape(getattr(article, "snippet", "") or "")
 
     @admin.display(description="duplicate of")

@@ -12,14 +12,12 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
-from articles import search
 from articles.admin.forms import ArticleSearchForm
 from articles.ids import parse_id
 from articles.models import Article, Byline, ImportRecord, Topic
@@ -77,8 +75,8 @@ class ArticleChangeList(CalendarBoundChangeList):
         )
 
     def get_ordering(self, request, queryset):
-        ranked = "rank" in queryset.query.annotations or "rank" in queryset.query.extra
-        if ORDER_VAR not in self.params and ranked:
+        search = queryset.full_text
+        if ORDER_VAR not in self.params and search is not None and search.ranked:
             return ["-rank", "-pk"]
         return super().get_ordering(request, queryset)
 
@@ -88,9 +86,8 @@ class ArticleChangeList(CalendarBoundChangeList):
         ids = [article.pk for article in self.result_list]
         records = ImportRecord.objects.with_warnings().filter(article__in=ids)  # the page's rows, by the article index
         warned = set(records.values_list("article_id", flat=True))
-        snippets = {}
-        if self.query.strip() and ids:
-            snippets = search.search_snippets(ids, self.query, vendor=connection.vendor)
+        search = self.queryset.full_text  # set by apply_search, None for `#123`
+        snippets = search.snippets(ids) if search is not None else {}
         for article in self.result_list:
             article.has_warnings = article.pk in warned
             article.snippet = snippets.get(article.pk) or ""
@@ -176,10 +173,10 @@ def apply_search(queryset, text: str):
     if number.isascii() and number.isdigit():  # an article number; `²` and the like are searched as words
         pk = parse_id(number)
         return queryset.filter(pk=pk) if pk is not None else queryset.none()
-    matches = search.matching(queryset, text, vendor=connection.vendor)
+    matches = queryset.search(text, ranked=False)
     if matches.order_by().values("pk")[: RANKED_MATCHES_MAX + 1].count() > RANKED_MATCHES_MAX:
         return matches
-    return search.search_articles(queryset, text, vendor=connection.vendor, snippets=False)
+    return queryset.search(text, snippets=False)
 
 
 def table_figure(name: str, compute):

@@ -3,8 +3,10 @@
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent
+from django.http import HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -38,7 +40,8 @@ def action_choice_page(model_admin, request, queryset, *, template, title, form,
 
 
 def import_view(model_admin, request):
-    """Upload or paste pieces and show what became of each, through the same pipeline as the command.
+    """Upload or paste pieces and show what became of each, through the same pipeline as the command; many pieces
+    or a large upload go on the task queue instead, and the page sends the editor to the batch to follow it.
 
     The upload is bounded before it is read: a request over NEWSROOM_UPLOAD_MAX_BYTES is refused from its
     Content-Length, and each file streams to a temporary file on disk and is stopped past NEWSROOM_IMPORT_MAX_BYTES.
@@ -68,9 +71,16 @@ def _checked_import(request, model_admin, refused_files):
     if not form.is_valid():
         return _import_page(model_admin, request, form)
     from articles.ingest import ImportOptions, import_files
+    from articles.ingest.queued import queue_import, should_queue
 
     options = ImportOptions(channel="admin", user=request.user, status=form.cleaned_data["status"], source=None)
-    report = import_files(form.pieces(), options=options)
+    pieces = form.pieces()
+    if should_queue(pieces):
+        batch = queue_import(pieces, options)
+        count = f"{len(pieces):,} piece{'s' if len(pieces) != 1 else ''}"
+        messages.success(request, f"Queued: {count}; this page shows progress (reload it).")
+        return HttpResponseRedirect(reverse("admin:articles_importbatch_change", args=[batch.pk]))
+    report = import_files(pieces, options=options)
     show_records = request.user.has_perm("articles.view_importrecord")
     results = [describe_result(result, link_record=show_records) for result in report.results]
     return _import_page(model_admin, request, form, results=results, counts=sorted(report.counts.items()))

@@ -10,7 +10,6 @@ from datetime import UTC
 import django_filters as filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django_filters.fields import IsoDateTimeField, ModelMultipleChoiceField
 from django_filters.filters import QuerySetRequestMixin
 from drf_spectacular.types import OpenApiTypes
@@ -18,10 +17,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from taggit.models import Tag, TaggedItem
 
-from articles.api.pagination import relevance_search
 from articles.ids import MAX_ID
 from articles.models import Article, Author, Byline, ImportRecord, Source, Topic, tags_visible_to
-from articles.search import matching
 
 ARTICLE_ORDERINGS = [
     ("-published_at", "Newest publication first (the default)"),
@@ -115,11 +112,6 @@ class SlugFilter(filters.ModelChoiceFilter):
 
 
 class ArticleFilter(FilterSet):
-    search = filters.CharFilter(
-        method="filter_search",
-        max_length=200,
-        help_text="Full-text search over title, summary and body; results carry `rank` and a highlighted `snippet`.",
-    )
     # A status or a source is one value per article: no join can repeat a row, so no DISTINCT is needed.
     status = filters.MultipleChoiceFilter(
         choices=Article.Status.choices,
@@ -168,12 +160,6 @@ class ArticleFilter(FilterSet):
         model = Article
         fields = []
 
-    def filter_search(self, queryset, name, value):
-        if relevance_search(self.request) is not None:
-            return queryset  # best first: ArticlePagination narrows to the matches as it ranks them
-        # In another order: only narrow here; the page's ranks and snippets come with it (ArticleViewSet.list).
-        return matching(queryset, value, vendor=connection.vendor)
-
     def filter_author(self, queryset, name, authors):
         if not authors:  # an absent filter arrives as an empty list (SlugsField)
             return queryset
@@ -199,9 +185,9 @@ class ArticleFilter(FilterSet):
 
     def filter_ordering(self, queryset, name, value):
         if value == "relevance":
-            if not self.form.cleaned_data.get("search"):
+            if not self.request.query_params.get("search", "").strip():
                 raise ValidationError({"ordering": ["Ordering by relevance needs a `search` term."]})
-            return queryset  # the page is ranked by ArticlePagination
+            return queryset  # the search ranks the matches (api/backends.py), the paginator pages them best first
         return queryset.order_by(value, "-id" if value.startswith("-") else "id")
 
 

@@ -3,8 +3,9 @@
 Page-number pages (`?page=`, `?page_size=` up to 100) carry a `count` (remembered for 30 seconds per filter set, so it
 may lag that long behind inserts and deletes). A deep page is fetched in two steps inside one
 query: the page's ids come from the ordering index alone (`id IN (SELECT id ... LIMIT n OFFSET m)`), and only those
-rows are read in full, so skipping 40,000 rows never reads 40,000 bodies. Search results, best first, are paged by
-`articles.search.relevance_page`, which scores a bounded window of matches.
+rows are read in full, so skipping 40,000 rows never reads 40,000 bodies. A search's matches (the queryset the search
+filter backend marks, `queryset.full_text`) are counted up to SEARCH_COUNT_MAX; ranked ones are paged best first by
+the search itself (`FullTextSearch.ranked_page`), which scores a bounded window of matches.
 
 Cursor pages (`?pagination=cursor`, then follow `next`) seek straight to the last row seen (`(published_at, id) <
 (v, i)`), so every page costs the same and rows inserted meanwhile neither shift nor repeat what follows. Cursors walk
@@ -19,7 +20,6 @@ import json
 from datetime import UTC, datetime
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Q
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import BasePagination
@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from articles.ids import MAX_ID, parse_whole_number
-from articles.search import SEARCH_COUNT_MAX, counted_matches, relevance_page
+from articles.search import SEARCH_COUNT_MAX
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -78,20 +78,6 @@ def cached_count(request, count) -> int:
         counted = count()
         cache.set(key, counted, COUNT_SECONDS)
     return counted
-
-
-def relevance_search(request) -> str | None:
-    """Return the search text when the results go best match first, else None.
-
-    That is a search on page-number pages without another ordering. ArticlePagination then narrows the list to the
-    matches itself, in the pass that ranks them, so the filter set leaves such a list whole.
-    """
-    params = request.query_params
-    text = params.get("search") or ""
-    cursor_pages = params.get("pagination") == "cursor" or "cursor" in params
-    if text.strip() and not cursor_pages and params.get("ordering") in (None, "", "relevance"):
-        return text
-    return None
 
 
 class PageNumberPagination(BasePagination):
@@ -178,9 +164,7 @@ class ArticlePagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.mode = request.query_params.get("pagination", "page")
-        text = request.query_params.get("search") or ""
-        self.search_text = text if text.strip() else None  # counted up to SEARCH_COUNT_MAX
-        self.search = relevance_search(request)  # the same text, when the pages are ranked here
+        self.search = getattr(queryset, "full_text", None)  # the matches of a search: counted up to SEARCH_COUNT_MAX
         if "cursor" in request.query_params:
             self.mode = "cursor"
         if self.mode not in ("page", "cursor"):
@@ -194,20 +178,15 @@ class ArticlePagination(PageNumberPagination):
 
         Counting every match of a common word means reading every matching row (tens of milliseconds on SQLite,
         most of a second on PostgreSQL for 25,000 matches); page numbers therefore reach a search's first
-        SEARCH_COUNT_MAX matches, and cursor pages walk them all.
+        SEARCH_COUNT_MAX matches, and cursor pages walk them all. Taken in the index's order and stopping at the
+        limit, counting a common word's matches costs no more than counting a rare word's.
         """
-        if self.search_text is None:
+        if self.search is None:
             return super().count_rows(queryset, request)
-
-        def count_matches() -> int:
-            if self.search is not None:  # ranked pages: the list is narrowed to the matches as it is ranked
-                return counted_matches(queryset, self.search, vendor=connection.vendor).count()
-            return queryset.order_by().values("pk")[:SEARCH_COUNT_MAX].count()
-
-        return cached_count(request, count_matches)
+        return cached_count(request, lambda: queryset.order_by().values("pk")[:SEARCH_COUNT_MAX].count())
 
     def past_the_end_message(self) -> str:
-        if self.search_text is not None and self.count >= SEARCH_COUNT_MAX:
+        if self.search is not None and self.count >= SEARCH_COUNT_MAX:
             return (
                 f"Page numbers reach the first {SEARCH_COUNT_MAX:,} matches of a search; narrow it, or walk every "
                 "match with cursor pages (`pagination=cursor`)."
@@ -215,11 +194,12 @@ class ArticlePagination(PageNumberPagination):
         return super().past_the_end_message()
 
     def page_rows(self, queryset, offset: int, size: int) -> list:
-        if self.search_text is not None:
-            size = max(0, min(size, self.count - offset))  # a search's pages end where its count stops
         if self.search is None:
             return super().page_rows(queryset, offset, size)
-        return relevance_page(queryset, self.search, vendor=connection.vendor, offset=offset, size=size)
+        size = max(0, min(size, self.count - offset))  # a search's pages end where its count stops
+        if self.search.ranked:
+            return self.search.ranked_page(queryset, offset=offset, size=size)
+        return super().page_rows(queryset, offset, size)
 
     def paginate_by_cursor(self, queryset, request):
         self.request = request

@@ -22,6 +22,7 @@ from articles.models import (
     Article,
     Author,
     Byline,
+    ImportBatch,
     ImportRecord,
     Source,
     Topic,
@@ -552,6 +553,13 @@ class ImportRequestSerializer(StrictTypesMixin, serializers.Serializer):
     )
 
 
+class ImportUploadFieldsSerializer(StrictTypesMixin, serializers.Serializer):
+    """The form fields beside the files of a multipart import: one more piece as text, and the outlet."""
+
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    source = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
 class ImportResultSerializer(serializers.Serializer):
     origin = serializers.CharField()
     outcome = serializers.ChoiceField(choices=ImportRecord.Outcome.choices)
@@ -561,6 +569,78 @@ class ImportResultSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
     error = serializers.CharField(allow_blank=True, allow_null=True)
     article = ArticleDetailSerializer(allow_null=True, read_only=True)
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    """One import run as its owner and the editors see it: where it stands, and what became of its pieces so far.
+
+    The pieces themselves (their raw bytes) are not here: `records` lists each piece's outcome, and editors read
+    the raw text through `import_records` (the import records' resource, which only they may read)."""
+
+    url = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    pieces = serializers.SerializerMethodField(help_text="Every piece of the import: recorded and still queued.")
+    pending = serializers.IntegerField(read_only=True, help_text="Pieces still waiting for a worker.")
+    recorded = serializers.IntegerField(read_only=True, help_text="Pieces with an import record (an outcome).")
+    counts = serializers.SerializerMethodField(help_text="The recorded pieces by outcome, every outcome named.")
+    records = serializers.SerializerMethodField(help_text="The pieces' outcomes, a page at a time.")
+    import_records = serializers.SerializerMethodField(
+        help_text="The batch's import records with their raw text (editors only; null for others)."
+    )
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id",
+            "url",
+            "channel",
+            "status",
+            "pieces",
+            "pending",
+            "recorded",
+            "counts",
+            "started_at",
+            "finished_at",
+            "attempts",
+            "error",
+            "records",
+            "import_records",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=["queued", "running", "finished", "interrupted", "failed"]))
+    def get_status(self, batch) -> str:
+        return batch.reported_status
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    def get_counts(self, batch) -> dict[str, int]:
+        stored = batch.counts or {}
+        return {outcome: int(stored.get(outcome, 0)) for outcome in ImportRecord.Outcome.values}
+
+    def get_pieces(self, batch) -> int:
+        return batch.pending + batch.recorded
+
+    def get_url(self, batch) -> str:
+        return absolute(self.context.get("request"), reverse("api:import-batch-detail", args=[batch.pk]))
+
+    def get_records(self, batch) -> str:
+        return absolute(self.context.get("request"), reverse("api:import-batch-records", args=[batch.pk]))
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_import_records(self, batch) -> str | None:
+        request = self.context.get("request")
+        if request is None or not request.user.has_perm("articles.view_importrecord"):
+            return None
+        return absolute(request, reverse("api:import-list") + f"?batch={batch.pk}")
+
+
+class ImportBatchRecordSerializer(serializers.ModelSerializer):
+    """What became of one piece of a batch: its outcome and article, without the raw bytes."""
+
+    class Meta:
+        model = ImportRecord
+        fields = ["id", "origin", "outcome", "article", "error", "warnings", "created_at"]
+        read_only_fields = fields
 
 
 def absolute(request, path: str) -> str:

@@ -15,6 +15,7 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("topics", views.TopicViewSet, basename="topic")
 router.register("tags", views.TagViewSet, basename="tag")
 router.register("imports", views.ImportViewSet, basename="import")
+router.register("import-batches", views.ImportBatchViewSet, basename="import-batch")
 router.register("feeds", feeds.FeedViewSet, basename="feed")
 
 urlpatterns = [*router.urls, re_path(r"^.*$", not_found)]

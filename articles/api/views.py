@@ -6,22 +6,30 @@ a 404, never a 403, so drafts do not reveal that they exist.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from taggit.models import Tag, TaggedItem
 
 from articles import workflow
 from articles.api import conditional
+from articles.api.backends import FullTextSearchBackend
+from articles.api.filtering import FilterBackend
 from articles.api.filters import (
     ArticleFilter,
     AuthorFilter,
@@ -30,6 +38,7 @@ from articles.api.filters import (
     TagFilter,
     TopicFilter,
 )
+from articles.api.incoming import incoming_pieces
 from articles.api.pagination import ArticlePagination
 from articles.api.parsers import LimitedJSONParser, LimitedMultiPartParser, PlainTextParser
 from articles.api.permissions import ImportPermission, audience
@@ -38,6 +47,8 @@ from articles.api.serializers import (
     ArticleDetailSerializer,
     ArticleListSerializer,
     AuthorSerializer,
+    ImportBatchRecordSerializer,
+    ImportBatchSerializer,
     ImportRecordSerializer,
     ImportRequestSerializer,
     ImportResultSerializer,
@@ -48,8 +59,7 @@ from articles.api.serializers import (
     requested_fields,
 )
 from articles.ids import parse_id
-from articles.models import Article, Author, Byline, ImportRecord, Source, Topic, tags_visible_to
-from articles.search import attach_rank_and_snippet
+from articles.models import Article, Author, Byline, ImportBatch, ImportRecord, Source, Topic, tags_visible_to
 
 ARTICLE_KEY = OpenApiParameter(
     "key",
@@ -106,6 +116,7 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
     queryset = Article.objects.select_related("source")
     serializer_class = ArticleDetailSerializer
     filterset_class = ArticleFilter
+    filter_backends = [FilterBackend, FullTextSearchBackend]  # the search last: it ranks the filtered rows
     pagination_class = ArticlePagination
     lookup_url_kwarg = "key"
     lookup_value_regex = r"[^/.]+"
@@ -155,8 +166,8 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
         response = response or conditional.cached_json(request, etag)
         if response is None:
             self.load_relations(rows)
-            if request.query_params.get("search"):
-                attach_rank_and_snippet(rows, request.query_params["search"], vendor=connection.vendor)
+            if queryset.full_text is not None:  # a search (FullTextSearchBackend): the page's ranks and snippets
+                queryset.full_text.attach_ranks_and_snippets(rows)
             data = self.get_paginated_response(self.get_serializer(rows, many=True).data).data
             response = conditional.remember_json(request, etag, data) or Response(data)
         conditional.set_validators(response, etag, last_modified)
@@ -311,8 +322,9 @@ class TagViewSet(CountedViewSet):
     retrieve=extend_schema(summary="One import record"),
 )
 class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Imports: POST a piece to import it; read the import records (editors only), one per attempt, with the raw
-    text exactly as it arrived, the outcome, the warnings and every cleaning edit."""
+    """Imports: POST pieces to import them (a large import runs on the task queue and answers 202 with its batch);
+    read the import records (editors only), one per attempt, with the raw text exactly as it arrived, the outcome,
+    the warnings and every cleaning edit."""
 
     queryset = ImportRecord.objects.select_related("batch")
     serializer_class = ImportRecordSerializer
@@ -321,34 +333,56 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     parser_classes = [PlainTextParser, LimitedJSONParser, FormParser, LimitedMultiPartParser]
 
     @extend_schema(
-        summary="Import a piece",
+        summary="Import pieces",
         description=(
-            "Send the raw piece as `text/plain` (add `?source=` to name the outlet when the piece does not), or as "
-            'JSON `{"text": ..., "source": ...}`. The piece goes through the same pipeline as the import command '
-            "and lands as a draft. 201 when an article was created, 200 for any other outcome that succeeded "
-            "(updated, unchanged, duplicate, conflict), 422 when the piece could not be imported."
+            "Send one raw piece as `text/plain` (add `?source=` to name the outlet when the piece does not), or as "
+            'JSON `{"text": ..., "source": ...}`, or many as a multipart upload (each file a piece; a `text` field '
+            "is one more, a `source` field names the outlet). The pieces go through the same pipeline as the import "
+            "command and land as drafts.\n\n"
+            "A small import runs in the request. One piece answers with its result: 201 when an article was "
+            "created, 200 for any other outcome that succeeded (updated, unchanged, duplicate, conflict), 422 when "
+            "the piece could not be imported. An upload of a few small files answers 200 with its finished batch.\n\n"
+            "A large import (more pieces than `NEWSROOM_SYNC_IMPORT_MAX_PIECES`, or more bytes altogether than "
+            "`NEWSROOM_SYNC_IMPORT_MAX_BYTES`) runs on the task queue: it answers `202 Accepted` at once, before "
+            "anything is imported, with the batch (status `queued`) and its address in `Location`; follow the batch "
+            "at `/api/v1/import-batches/{id}/` until it is `finished`."
         ),
         parameters=[OpenApiParameter("source", OpenApiTypes.STR, description="The outlet (text/plain bodies).")],
+        # The multipart upload is described above rather than declared: a form's fields are all text, so the
+        # schema could not tell a fuzzer which generated uploads are invalid.
         request={"text/plain": {"type": "string", "minLength": 1}, "application/json": ImportRequestSerializer},
         responses={
             201: ImportResultSerializer,
-            200: ImportResultSerializer,
+            200: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="ImportAnswer",
+                    serializers=[ImportResultSerializer, ImportBatchSerializer],
+                    resource_type_field_name=None,
+                ),
+                description="One piece's result (a piece that was not created), or an upload's finished batch.",
+            ),
+            202: OpenApiResponse(
+                ImportBatchSerializer,
+                description="Queued: the batch, `queued`; its address is in the `Location` header.",
+            ),
             422: OpenApiResponse(ImportResultSerializer, description="The piece was rejected; `error` says why."),
         },
     )
     def create(self, request, *args, **kwargs):
-        from articles.ingest import ImportOptions, import_bytes
+        from articles.ingest import ImportOptions, import_bytes, import_files
+        from articles.ingest.queued import queue_import, should_queue
 
-        if isinstance(request.data, bytes):
-            data, source = request.data, request.query_params.get("source") or None
-            if not data.strip():
-                raise ValidationError({"text": ["The body is empty; send the piece as text/plain."]})
-        else:
-            params = ImportRequestSerializer(data=request.data)
-            params.is_valid(raise_exception=True)
-            data, source = params.validated_data["text"].encode("utf-8"), params.validated_data.get("source") or None
-        options = ImportOptions(source=source, status="draft", channel="api", user=request.user, clean=True)
-        result = import_bytes(data, origin="api", options=options)
+        incoming = incoming_pieces(request)
+        options = ImportOptions(source=incoming.source, status="draft", channel="api", user=request.user, clean=True)
+        if should_queue(incoming.pieces):
+            batch = queue_import(incoming.pieces, options)
+            body = batch_body(batch.pk, self.get_serializer_context())
+            return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+        if not incoming.single:
+            report = import_files(incoming.pieces, options)
+            return Response(batch_body(report.batch_id, self.get_serializer_context()), status=status.HTTP_200_OK)
+        [piece] = incoming.pieces
+        result = import_bytes(piece.data, origin=piece.origin, options=options)
         article = None
         if result.article_id:
             article = Article.objects.select_related("source").filter(pk=result.article_id).first()
@@ -360,3 +394,46 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if result.outcome == "failed":
             return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
         return Response(body, status=status.HTTP_201_CREATED if result.outcome == "created" else status.HTTP_200_OK)
+
+
+def batch_body(batch_id: int, context: dict) -> dict:
+    """Return the batch `batch_id` as the import batches' resource shows it (read afresh, with its progress)."""
+    return ImportBatchSerializer(ImportBatch.objects.with_progress().get(pk=batch_id), context=context).data
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Import batches you may follow, newest first"),
+    retrieve=extend_schema(summary="One import batch: its status and what became of its pieces so far"),
+)
+class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Import batches: each run of the importer, queued imports among them. A batch is seen by the user who started
+    it and by editors; to anyone else (anonymous readers included) it does not exist (404). The pieces' raw text is
+    not here: editors read it in the batch's import records (`import_records`)."""
+
+    serializer_class = ImportBatchSerializer
+    permission_classes = [AllowAny]
+
+    def get_queryset(self):
+        return ImportBatch.objects.visible_to(self.request.user).with_progress().order_by("-started_at", "-pk")
+
+    def get_object(self):
+        batch_id = parse_id(self.kwargs["pk"])
+        found = self.get_queryset().filter(pk=batch_id).first() if batch_id is not None else None
+        if found is None:
+            raise Http404
+        return found
+
+    @extend_schema(
+        summary="What became of each piece of an import batch, in the order they were recorded",
+        responses={200: ImportBatchRecordSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"], url_path="records", url_name="records")
+    def records(self, request, pk=None):
+        batch = self.get_object()
+        records = (
+            ImportRecord.objects.filter(batch=batch)
+            .only("id", "origin", "outcome", "article_id", "error", "warnings", "created_at")
+            .order_by("pk")
+        )
+        page = self.paginate_queryset(records)
+        return self.get_paginated_response(ImportBatchRecordSerializer(page, many=True).data)

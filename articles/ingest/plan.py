@@ -128,6 +128,10 @@ def _plan_item(
         return Decision(piece, Outcome.CREATED, _new_article(piece, source, settings, slug=slug))
     first = known.first_origin.get(key)
     changed = _item_differs(article, piece, known.tags_of(article))
+    if changed == "date" and _keep_publication_time(article, piece, settings):
+        # Only the date is new, and this user may not move it: nothing to apply (and nothing to apply next time).
+        known.first_origin.setdefault(key, piece.raw.origin)
+        return Decision(piece, Outcome.UNCHANGED, article, [PUBLICATION_TIME_KEPT])
     if first is not None:
         repeat = f"The id “{external_id}” was already used by {first} in this import"
         if changed:
@@ -161,18 +165,22 @@ def _suffixed(slug: str, external_id: str) -> str:
     return f"{slug[:190]}-{hashlib.sha1(external_id.encode()).hexdigest()[:6]}"  # noqa: S324 - not security
 
 
-def _item_differs(article: Article, piece: StagedPiece, stored_tags: list[str]) -> bool:
-    """Return whether the item says anything its article does not: an edited item."""
+def _item_differs(article: Article, piece: StagedPiece, stored_tags: list[str]) -> bool | str:
+    """Return whether the item says anything its article does not (an edited item): "date" when only its
+    publication time is new."""
     parsed = piece.parsed
-    return (
+    if (
         article.fingerprint != piece.fingerprint
         or article.title != collapse_spaces(parsed.title)
         or article.summary != parsed.summary
         or article.link != piece.link
         or bool(piece.language and article.language != piece.language)
-        or (parsed.published_at is not None and article.published_at != parsed.published_at)
         or sorted(t.casefold() for t in stored_tags) != sorted(t.casefold() for t in piece.tags or [])
-    )
+    ):
+        return True
+    if parsed.published_at is not None and article.published_at != parsed.published_at:
+        return "date"
+    return False
 
 
 def _oversize_error(piece: StagedPiece) -> str:

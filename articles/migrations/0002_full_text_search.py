@@ -1,4 +1,4 @@
-"""Full-text search structures the ORM does not manage (see articles/search.py).
+"""Full-text search structures the ORM does not manage (see articles/search/).
 
 PostgreSQL: a generated tsvector column with a GIN index. SQLite: an FTS5 external-content table and the triggers
 that keep it in step with articles_article. `detail=column` keeps which column a word is in but not its position:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0010_queued_imports"),
+        ("articles", "0011_search_index_with_positions"),
     ]
 
     operations = [

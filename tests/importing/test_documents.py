@@ -236,3 +236,25 @@ def test_uploaded_files_that_are_documents_are_imported_item_by_item(tmp_path):
     assert origins[:2] == ["wire.xml#item-1", "wire.xml#item-2"]
     assert origins[2:] == [f"admin upload: feed.json#item-{n}" for n in range(1, len(origins) - 1)]
     assert report.counts["created"] == len(origins)
+
+
+def test_a_reporter_repolling_an_item_with_only_a_new_date_leaves_the_published_article_as_it_is(reporter, editor):
+    from articles.ingest.plan import PUBLICATION_TIME_KEPT
+
+    _import(_rss(FIRST), status="published")
+    article = Article.objects.get()
+    moved = FIRST.replace("Tue, 14 May 2024 08:30:00 +0000", "Wed, 01 Jan 2031 09:00:00 +0000")
+    for _ in range(2):
+        report, _meta = import_document(
+            _rss(moved), origin="https://wire.example/feed", options=ImportOptions(user=reporter), keep_results=True
+        )
+        [result] = report.results
+        assert result.outcome == "unchanged" and PUBLICATION_TIME_KEPT in result.warnings
+    article.refresh_from_db()
+    assert article.published_at.year == 2024 and article.revision == 1
+    report, _meta = import_document(
+        _rss(moved), origin="https://wire.example/feed", options=ImportOptions(user=editor), keep_results=True
+    )
+    assert report.results[0].outcome == "updated"
+    article.refresh_from_db()
+    assert article.published_at.year == 2031
