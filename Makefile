@@ -14,7 +14,7 @@ PORT ?= 8000
 # First interpreter that actually runs and is >= 3.12 (pyenv shims that fail are skipped).
 PYTHON ?= $(shell sh bin/find-python)
 
-.PHONY: run test lint deploy serve fuzz-api bench-accuracy bench-import bench-admin bench-api bench-feeds bench-lists venv clean browser
+.PHONY: run test lint deploy serve fuzz-api bench-accuracy bench-import bench-admin bench-api bench-feeds bench-feeds-load bench-lists venv clean browser
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "newsroom needs Python 3.12 or newer; none found. Install one or set PYTHON=..." >&2; exit 1; }
@@ -36,8 +36,10 @@ run: $(RUNTIME)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_articles samples/ --status published --verbosity 1 || true
 	$(BIN)/python manage.py ensure_admin
+	$(BIN)/python manage.py ensure_demo_feed --url http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)/demo/feed.xml
 	@echo "Starting the web server on http://$(HOST):$(PORT)/, a task worker and the scheduler (Ctrl-C stops all three)."
-	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) $(BIN)/honcho start --procfile Procfile --port $(PORT)
+	PATH="$(abspath $(BIN)):$$PATH" HOST=$(HOST) NEWSROOM_FEEDS_ALLOW_PRIVATE=1 \
+		$(BIN)/honcho start --procfile Procfile --port $(PORT)
 
 # Production: `make deploy` each release (collectstatic, migrate, check --deploy), then `make serve` (gunicorn).
 # Both read the production environment (README.md, "Deployment"); PORT and WEB_CONCURRENCY set the port and workers.
@@ -72,6 +74,10 @@ bench-admin: $(DEV)
 
 bench-feeds: $(DEV)
 	$(BIN)/python bench/feed_formats.py
+
+# Feed polling under load (1,000 feeds by default; `make bench-feeds-load ARGS="--feeds 100"` for a small run).
+bench-feeds-load: $(DEV)
+	$(BIN)/python bench/feeds_load.py $(ARGS)
 
 bench-lists: $(DEV)
 	$(BIN)/python bench/list_serialization.py

@@ -350,6 +350,7 @@ class Article(TimestampedModel):
     external_id = models.CharField(
         max_length=500, blank=True, help_text="The piece's identity at its source (URL or GUID), where known."
     )
+    link = models.CharField(max_length=1000, blank=True, help_text="The piece's own address at its source.")
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
@@ -583,6 +584,7 @@ class ImportBatch(Claimable):
         API = "api", "API"
         ADMIN = "admin", "Admin"
         PYTHON = "python", "Python"
+        FEED = "feed", "Feed"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -602,6 +604,19 @@ class ImportBatch(Claimable):
     counts = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Workers that took this queued import.")
     error = models.TextField(blank=True, help_text="Why the last attempt at this queued import stopped.")
+    origin = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="The document the pieces were split from (a feed's URL, a file's path), when they came as one.",
+    )
+    feed = models.ForeignKey(
+        "Feed",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="batches",
+        help_text="The feed whose poll made this batch, so its items and failures can be listed by feed.",
+    )
 
     objects = ImportBatchQuerySet.as_manager()
 
@@ -652,6 +667,20 @@ class QueuedPiece(models.Model):
         return f"{self.origin} (import {self.batch_id}, #{self.position})"
 
 
+# The kinds of reason a piece fails for, in the failures inbox (`articles.ingest.failures.failure_kind`).
+FAILURE_KINDS = [
+    ("unreadable", "Could not be read"),
+    ("too_large", "Over the size limit"),
+    ("encoding", "Undecodable text"),
+    ("not_a_feed", "Not a feed or piece"),
+    ("bad_item", "Unreadable item"),
+    ("no_body", "No body text"),
+    ("too_long", "Field too long"),
+    ("database", "Refused by the database"),
+    ("other", "Other"),
+]
+
+
 class ImportRecordQuerySet(models.QuerySet):
     def with_warnings(self):
         """Return the records of imports that stored a piece and left warnings about it (a failed import stores
@@ -669,6 +698,7 @@ class ImportRecord(models.Model):
         DUPLICATE = "duplicate", "Duplicate"
         CONFLICT = "conflict", "Conflict"
         FAILED = "failed", "Failed"
+        IGNORED = "ignored", "Ignored (not an article)"
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
     article = models.ForeignKey(
@@ -678,9 +708,29 @@ class ImportRecord(models.Model):
     raw = models.BinaryField(help_text="The bytes exactly as they arrived.")
     raw_sha256 = models.CharField(max_length=64)
     raw_size = models.PositiveIntegerField(default=0)
+    raw_format = models.CharField(
+        max_length=20,
+        default="text",
+        help_text="How the raw bytes are read: 'text', or the format of the document "
+        "they are an item of (rss, atom, jsonl...).",
+    )
+    raw_context = models.JSONField(
+        default=dict, blank=True, help_text="What an item needs from its document to be read again alone."
+    )
     encoding = models.CharField(max_length=40, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, db_index=True)
     error = models.TextField(blank=True)
+    failure_kind = models.CharField(
+        max_length=20, blank=True, choices=FAILURE_KINDS, help_text="The kind of reason a failed piece failed."
+    )
+    retry_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retries",
+        help_text="The record whose raw bytes this one was imported again from (a retry or a re-derivation).",
+    )
     warnings = models.JSONField(default=list, blank=True)
     edits = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -701,3 +751,56 @@ class ImportRecord(models.Model):
             return data.decode(self.encoding or "utf-8", errors="replace")
         except LookupError:
             return data.decode("utf-8", errors="replace")
+
+
+class Feed(Claimable):
+    """A feed newsroom subscribes to: where it is, how often it is polled, and how its polls have gone.
+
+    The scheduler claims each feed whose next check has come and a worker polls it (`articles.feeds.polling`); the
+    claim keeps two workers from polling one feed at once. A failing feed is never stopped silently: its errors
+    push the next check back (exponentially, up to a ceiling) and are shown with it; only `410 Gone` disables it,
+    with the reason.
+    """
+
+    url = models.URLField(
+        max_length=2000, unique=True, help_text="The feed's address (updated by a permanent redirect)."
+    )
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feeds",
+        help_text="The outlet of the feed's items; when empty, each item's footer or the feed's channel names it.",
+    )
+    enabled = models.BooleanField(default=True)
+    poll_interval = models.DurationField(
+        default=datetime.timedelta(minutes=15), help_text="How often the feed is polled when all goes well."
+    )
+    next_check_at = models.DateTimeField(default=timezone.now, help_text="When the feed is due to be polled next.")
+    etag = models.CharField(max_length=1000, blank=True, help_text="The ETag of the last feed body read.")
+    last_modified = models.CharField(
+        max_length=200, blank=True, help_text="The Last-Modified of the last feed body read."
+    )
+    consecutive_errors = models.PositiveIntegerField(default=0, help_text="Failed polls since the last success.")
+    last_error = models.TextField(blank=True, help_text="Why the last failed poll failed.")
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The HTTP status of the last answer (none when no answer came)."
+    )
+    items_seen = models.PositiveIntegerField(default=0, help_text="Items read from this feed, all polls together.")
+    disabled_reason = models.TextField(blank=True, help_text="Why the feed stopped being polled (410 Gone, an editor).")
+    title = models.CharField(max_length=500, blank=True, help_text="The feed's own title, from its channel.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["url"]
+        indexes = [
+            # The scheduler's question, every few seconds: enabled feeds whose next check has come.
+            models.Index(fields=["next_check_at"], condition=Q(enabled=True), name="feed_due"),
+        ]
+
+    def __str__(self):
+        return self.title or self.url

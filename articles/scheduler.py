@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from articles import taskqueue
+from articles.feeds import polling
 from articles.ingest import queued
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ logger = logging.getLogger(__name__)
 # Each source of due work: a function that enqueues (or settles) what is due now and returns how many rows it did.
 DUE_WORK: list[Callable[[], int]] = [
     queued.enqueue_due_imports,
+    polling.enqueue_due_feeds,
     taskqueue.fail_abandoned_tasks,
 ]
 

@@ -166,6 +166,14 @@ NEWSROOM_TASK_MAX_ATTEMPTS = int(os.environ.get("NEWSROOM_TASK_MAX_ATTEMPTS", "5
 # Imports from the admin and the API larger than either limit run on the queue (202 Accepted); smaller ones at once.
 NEWSROOM_SYNC_IMPORT_MAX_PIECES = int(os.environ.get("NEWSROOM_SYNC_IMPORT_MAX_PIECES", "10"))
 NEWSROOM_SYNC_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_SYNC_IMPORT_MAX_BYTES", str(1024 * 1024)))
+# Feeds (articles/feeds/): polling is polite and bounded. Feeds on private, loopback or link-local addresses are
+# refused unless allowed (tests, the demo); the User-Agent names newsroom and the address given here.
+NEWSROOM_FEEDS_ALLOW_PRIVATE = env_bool("NEWSROOM_FEEDS_ALLOW_PRIVATE", False)
+NEWSROOM_FEEDS_USER_AGENT_URL = os.environ.get("NEWSROOM_FEEDS_USER_AGENT_URL", "").strip()
+NEWSROOM_FEEDS_MAX_BYTES = int(os.environ.get("NEWSROOM_FEEDS_MAX_BYTES", str(20 * 1024 * 1024)))
+NEWSROOM_FEEDS_CONNECT_TIMEOUT = float(os.environ.get("NEWSROOM_FEEDS_CONNECT_TIMEOUT", "10"))
+NEWSROOM_FEEDS_READ_TIMEOUT = float(os.environ.get("NEWSROOM_FEEDS_READ_TIMEOUT", "30"))
+NEWSROOM_FEEDS_DEADLINE_SECONDS = float(os.environ.get("NEWSROOM_FEEDS_DEADLINE_SECONDS", "120"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,11 +1,12 @@
 """URL map: the editorial admin, the REST API and the feeds."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from articles import feeds
+from articles import demo, syndication
 from articles.api.exceptions import not_found
 
 admin.site.site_header = "newsroom"
@@ -19,5 +20,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     re_path(r"^api/", not_found),
-    path("feeds/", include(feeds.urlpatterns)),
+    path("feeds/", include(syndication.urlpatterns)),
 ]
+
+if settings.DEBUG:  # the demo feed `make run` subscribes to; never served in production
+    urlpatterns.append(path("demo/feed.xml", demo.demo_feed, name="demo-feed"))

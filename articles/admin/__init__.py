@@ -1,21 +1,23 @@
 """The editorial admin: the desk where editors find pieces, fix them and move them through the workflow.
 
 One module a job, as in Django's own admin. The model admins are declarations: `articles` (the article admin and
-its byline inline), `authors`, `sources`, `topics` (on `counts`: rows with their number of articles) and `imports`
-(the import log). Around them: `actions` (the workflow actions, each a call into `articles.workflow`),
-`changelists` (paging, search, the date drill-down, the topic tree), `filters`, `forms`, `views` (the import page
-and the actions' intermediate pages), `provenance` (how an article arrived; the history's diffs) and `uploads` (the
-import page's upload handler). This module registers the model admins.
+its byline inline), `authors`, `sources`, `topics` (on `counts`: rows with their number of articles), `imports`
+(the import log) and `feeds` (the subscriptions and their health). Around them: `actions` (the workflow actions,
+each a call into `articles.workflow`), `changelists` (paging, search, the date drill-down, the topic tree),
+`filters`, `forms`, `views` (the import page and the actions' intermediate pages), `provenance` (how an article
+arrived; the history's diffs) and `uploads` (the import page's upload handler). This module registers the model
+admins.
 """
 
 from django.contrib import admin
 
 from articles.admin.articles import ArticleAdmin
 from articles.admin.authors import AuthorAdmin
+from articles.admin.feeds import FeedAdmin
 from articles.admin.imports import ImportBatchAdmin, ImportRecordAdmin
 from articles.admin.sources import SourceAdmin
 from articles.admin.topics import TopicAdmin
-from articles.models import Article, Author, ImportBatch, ImportRecord, Source, Topic
+from articles.models import Article, Author, Feed, ImportBatch, ImportRecord, Source, Topic
 
 admin.site.register(Article, ArticleAdmin)
 admin.site.register(Author, AuthorAdmin)
@@ -23,3 +25,4 @@ admin.site.register(Source, SourceAdmin)
 admin.site.register(Topic, TopicAdmin)
 admin.site.register(ImportBatch, ImportBatchAdmin)
 admin.site.register(ImportRecord, ImportRecordAdmin)
+admin.site.register(Feed, FeedAdmin)

@@ -8,10 +8,16 @@ original of duplicates, the author to keep) ask for it on a page of their own fi
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 
 from articles import workflow
 from articles.admin.forms import MarkDuplicateForm, MergeAuthorsForm
 from articles.admin.views import action_choice_page
+from articles.ingest.retry import reimport_records, retry_options
+
+# Records one action imports again within the request; more is a job for the command line or a narrower filter.
+REIMPORT_LIMIT = 1000
 
 LIST_AND_FORM = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
@@ -108,6 +114,36 @@ def merge_into(model_admin, request, queryset):
     return action_choice_page(
         model_admin, request, authors, template="admin/articles/author/merge.html", title="Merge authors", form=form
     )
+
+
+def reimport(model_admin, request, queryset, *, done: str) -> None:
+    """Import the selected records' raw bytes again as one new import and tell the editor what became of them."""
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True)[: REIMPORT_LIMIT + 1])
+    if not ids:
+        model_admin.message_user(request, "No import record to import again was selected.", messages.WARNING)
+        return None
+    if len(ids) > REIMPORT_LIMIT:
+        model_admin.message_user(
+            request, f"Select at most {REIMPORT_LIMIT:,} records at once (filter the list first).", messages.ERROR
+        )
+        return None
+    report = reimport_records(ids, retry_options(request.user))
+    counts = ", ".join(f"{n} {outcome}" for outcome, n in report.summary().items() if n)
+    url = reverse("admin:articles_importrecord_changelist") + f"?batch__id__exact={report.batch_id}"
+    text = f"{done} {report.total} piece{'s' if report.total != 1 else ''} as import {report.batch_id}: {counts}."
+    level = messages.WARNING if report.failed else messages.SUCCESS
+    model_admin.message_user(request, format_html('{} <a href="{}">See the new records.</a>', text, url), level)
+    return None
+
+
+@admin.action(description="Retry the selected failed pieces", permissions=["import"])
+def retry_failures(model_admin, request, queryset):
+    return reimport(model_admin, request, queryset.filter(outcome="failed"), done="Retried")
+
+
+@admin.action(description="Re-derive the selected pieces with today's cleaner", permissions=["import"])
+def rederive(model_admin, request, queryset):
+    return reimport(model_admin, request, queryset, done="Re-derived")
 
 
 @admin.action(description="Retry selected queued imports that stopped", permissions=["retry"])

@@ -182,3 +182,39 @@ class ParentTopicListFilter(admin.SimpleListFilter):
             topic = Topic.objects.filter(pk=pk).first()
             return queryset.filter(pk__in=topic.descendant_ids()) if topic else queryset.none()
         return queryset
+
+
+class DocumentFilter(admin.SimpleListFilter):
+    """The document (a feed's URL, a file's path) an import record's batch was split from: the seam where the
+    failures inbox is filtered by feed. Lists the documents of the latest batches only, so it stays short."""
+
+    title = "document"
+    parameter_name = "document"
+    LISTED = 50
+
+    def lookups(self, request, model_admin):
+        from articles.models import ImportBatch
+
+        origins = ImportBatch.objects.exclude(origin="").order_by("-started_at").values_list("origin", flat=True)
+        seen = list(dict.fromkeys(origins[: self.LISTED * 4]))[: self.LISTED]
+        return [(origin, origin) for origin in seen]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(batch__origin=self.value())
+        return queryset
+
+
+class RetriedFilter(admin.SimpleListFilter):
+    """Whether a record's raw bytes were imported again since (a retry or a re-derivation)."""
+
+    title = "retried"
+    parameter_name = "retried"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Retried"), ("no", "Not retried")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(was_retried=self.value() == "yes")
+        return queryset

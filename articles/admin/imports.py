@@ -1,11 +1,19 @@
-"""The import log: every run of the importer and every piece it was given, readable by the desk, never edited."""
+"""The import log: every run of the importer and every piece it was given, readable by the desk, never edited;
+and the failures inbox, the same records narrowed to the pieces that failed, with their retry."""
 
 from django.contrib import admin
-from django.urls import reverse
+from django.db.models import Exists, OuterRef
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 
-from articles.admin.actions import retry_imports
+from articles.admin import actions
 from articles.admin.changelists import CalendarBoundChangeList
+from articles.admin.feeds import RecordFeedFilter
+from articles.admin.filters import DocumentFilter, RetriedFilter
+from articles.models import ImportRecord
+
+IMPORT_PERMISSION = "articles.add_article"
 
 
 class ImportBatchAdmin(admin.ModelAdmin):
@@ -29,7 +37,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "options",
     ]
     readonly_fields = fields
-    actions = [retry_imports]
+    actions = [actions.retry_imports]
 
     def get_changelist(self, request, **kwargs):
         return CalendarBoundChangeList
@@ -85,20 +93,29 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 
 class ImportRecordAdmin(admin.ModelAdmin):
-    """Import records are evidence: readable by the desk, never edited."""
+    """Import records are evidence: readable by the desk, never edited. Their actions import a record's raw bytes
+    again as a new import (`ingest.retry`), which needs the right to add articles.
 
-    list_display = ["origin", "outcome", "article", "warning_count", "created_at"]
-    list_filter = ["outcome", "batch__channel"]
+    The failures inbox is this list narrowed to failed records (`failures/` opens it so), filtered by the kind of
+    reason, by day, by the document (feed) their batch was split from, and by whether they were retried."""
+
+    list_display = ["origin", "outcome", "failure_kind", "article", "warning_count", "retried", "created_at"]
+    list_filter = ["outcome", "failure_kind", DocumentFilter, RecordFeedFilter, RetriedFilter, "batch__channel"]
     list_select_related = ["article"]
     search_fields = ["origin", "raw_sha256"]
+    date_hierarchy = "created_at"
     show_full_result_count = False
+    actions = [actions.retry_failures, actions.rederive]
     fields = [
         "batch",
         "article",
         "origin",
         "outcome",
         "error",
+        "failure_kind",
+        "retry_of",
         "encoding",
+        "raw_format",
         "raw_size",
         "raw_sha256",
         "created_at",
@@ -108,15 +125,42 @@ class ImportRecordAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
+    def get_changelist(self, request, **kwargs):
+        return CalendarBoundChangeList
+
+    def get_queryset(self, request):
+        retries = ImportRecord.objects.filter(retry_of=OuterRef("pk"))
+        return super().get_queryset(request).annotate(was_retried=Exists(retries))
+
+    def get_urls(self):
+        failures = path(
+            "failures/",
+            self.admin_site.admin_view(self.failures_view),
+            name="articles_importrecord_failures",
+        )
+        return [failures, *super().get_urls()]
+
+    def failures_view(self, request):
+        """Open the failures inbox: the import records of failed pieces, newest first."""
+        url = reverse("admin:articles_importrecord_changelist")
+        return HttpResponseRedirect(f"{url}?outcome__exact={ImportRecord.Outcome.FAILED}")
+
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_import_permission(self, request):
+        return request.user.has_perm(IMPORT_PERMISSION)
+
     @admin.display(description="warnings")
     def warning_count(self, record):
         return len(record.warnings or [])
+
+    @admin.display(description="retried", boolean=True)
+    def retried(self, record):
+        return getattr(record, "was_retried", False)
 
     @admin.display(description="raw text, exactly as it arrived")
     def raw_text(self, record):

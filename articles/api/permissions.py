@@ -25,7 +25,7 @@ class ModelPermissionsOrAnonReadOnly(DjangoModelPermissionsOrAnonReadOnly):
         return super().has_permission(request, view)
 
 
-__all__ = ["ImportPermission", "ModelPermissionsOrAnonReadOnly", "audience", "sees_unpublished"]
+__all__ = ["FeedPermission", "ImportPermission", "ModelPermissionsOrAnonReadOnly", "audience", "sees_unpublished"]
 
 
 def audience(user) -> str:
@@ -41,4 +41,16 @@ class ImportPermission(DjangoModelPermissions):
         "GET": ["articles.view_importrecord"],
         "HEAD": ["articles.view_importrecord"],
         "POST": ["articles.add_article"],
+    }
+
+
+class FeedPermission(DjangoModelPermissions):
+    """Feeds are the desk's subscriptions: reading them needs `view_feed` (editors), changing them the model's
+    permissions; anonymous readers are refused before anything is looked up."""
+
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "GET": ["articles.view_feed"],
+        "HEAD": ["articles.view_feed"],
+        "OPTIONS": ["articles.view_feed"],
     }

@@ -3,7 +3,7 @@
 from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
-from articles.api import views
+from articles.api import feeds, views
 from articles.api.exceptions import not_found
 
 app_name = "api"
@@ -16,5 +16,6 @@ router.register("topics", views.TopicViewSet, basename="topic")
 router.register("tags", views.TagViewSet, basename="tag")
 router.register("imports", views.ImportViewSet, basename="import")
 router.register("import-batches", views.ImportBatchViewSet, basename="import-batch")
+router.register("feeds", feeds.FeedViewSet, basename="feed")
 
 urlpatterns = [*router.urls, re_path(r"^.*$", not_found)]

@@ -14,6 +14,7 @@ _EXPORTS = {
     "ImportOptions": "articles.ingest.importer",
     "ImportReport": "articles.ingest.importer",
     "import_bytes": "articles.ingest.importer",
+    "import_document": "articles.ingest.documents",
     "import_files": "articles.ingest.importer",
     "import_paths": "articles.ingest.importer",
     "import_pieces": "articles.ingest.importer",
@@ -23,6 +24,8 @@ _EXPORTS = {
     "MissingPathError": "articles.ingest.reading",
     "PieceFile": "articles.ingest.reading",
     "RawPiece": "articles.ingest.reading",
+    "FeedMeta": "articles.ingest.formats",
+    "FormatError": "articles.ingest.formats",
 }
 
 __all__ = sorted(_EXPORTS)

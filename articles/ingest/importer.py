@@ -19,14 +19,23 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from articles import workflow
-from articles.ingest import runs
+from articles.ingest import formats, runs
 from articles.ingest.load import LoadSettings, PieceResult, load_batch
-from articles.ingest.reading import PieceInput, RawPiece, check_paths, iter_piece_inputs
+from articles.ingest.reading import (
+    PieceFile,
+    PieceInput,
+    RawPiece,
+    check_paths,
+    document_pieces,
+    iter_piece_inputs,
+    pieces_by_content,
+)
 from articles.ingest.staging import stage_chunk
 from articles.ingest.workers import stage_in_parallel
 from articles.models import Article, ImportBatch, ImportRecord
 
 OUTCOMES = list(ImportRecord.Outcome.values)
+ORIGIN_MAX = ImportBatch._meta.get_field("origin").max_length
 IMPORT_CACHE_KIB = 32 * 1024
 logger = logging.getLogger(__name__)
 
@@ -103,12 +112,16 @@ def import_pieces(
     on_result: Callable[[PieceResult], None] | None = None,
     keep_results: bool = True,
     batch: ImportBatch | None = None,
+    batch_origin: str = "",
+    batch_extra: dict | None = None,
 ) -> ImportReport:
     """Import `pieces` (bytes in hand, or files to read) batch by batch and return the report; `on_result` sees
     each result as soon as it is known.
 
     `batch` is the batch the pieces were queued as (`ingest.queued`), run here in place of a new one; its report
-    then counts every piece the batch has stored, on earlier attempts too.
+    then counts every piece the batch has stored, on earlier attempts too. Otherwise a new batch is started, with
+    `batch_origin` (the document the pieces were split from) and `batch_extra` (what the caller wants kept with the
+    run, e.g. its feed) stored on it.
 
     Stopped by Ctrl-C, the import raises `ImportInterrupted` with the report of what was stored; stopped by an
     error, it raises that error. Either way its batch is marked interrupted with the counts of its stored pieces.
@@ -122,7 +135,10 @@ def import_pieces(
         runs.resume_batch(batch)
         stored_before.update(runs.stored_counts(batch.pk))
     elif not options.dry_run:
-        batch = runs.start_batch(channel=options.channel, initiated_by=user, options=options.describe())
+        described = options.describe() | ({"extra": batch_extra} if batch_extra else {})
+        batch = runs.start_batch(
+            channel=options.channel, initiated_by=user, options=described, origin=batch_origin[:ORIGIN_MAX]
+        )
     report = ImportReport(batch_id=batch.pk if batch else None, counts=stored_before)
     load_settings = LoadSettings(status=options.status, dry_run=options.dry_run, user=user)
     stage = partial(stage_chunk, clean=options.clean, max_bytes=options.byte_limit, source=options.source)
@@ -180,16 +196,31 @@ def import_paths(
 
 def import_files(files: Iterable[tuple[str, bytes] | PieceInput], options: ImportOptions) -> ImportReport:
     """Import uploaded or in-memory files, given as (name, bytes) pairs or as pieces (a `PieceFile` is read when
-    it is staged, so uploads on disk are read one at a time); the report keeps every result."""
-    pieces = (
-        RawPiece(origin=item[0], data=item[1], size=len(item[1])) if isinstance(item, tuple) else item for item in files
-    )
-    return import_pieces(pieces, options, keep_results=True)
+    it is staged, so uploads on disk are read one at a time); the report keeps every result.
+
+    A file that is a document of items (a feed, an export, JSON lines: told by its content) is imported item by
+    item, each a piece named "<name>#item-N"."""
+    return import_pieces(_split_documents(files, options.byte_limit), options, keep_results=True)
 
 
 def import_bytes(data: bytes, *, origin: str, options: ImportOptions) -> PieceResult:
     """Import one piece given as bytes (an API request body, a pasted text) and return its result."""
     return import_files([(origin, data)], options).results[0]
+
+
+def _split_documents(files: Iterable[tuple[str, bytes] | PieceInput], max_bytes: int) -> Iterator[PieceInput]:
+    for item in files:
+        if isinstance(item, tuple):
+            origin, data = item
+            fmt = formats.sniff_format(data[: formats.SNIFF_BYTES])
+            if fmt in formats.ITEM_FORMATS:
+                yield from document_pieces(data, origin, fmt)
+            else:
+                yield RawPiece(origin=origin, data=data, size=len(data))
+        elif isinstance(item, PieceFile):
+            yield from pieces_by_content(item.path, max_bytes=max_bytes, origin=item.origin)
+        else:
+            yield item
 
 
 @contextmanager

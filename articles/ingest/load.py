@@ -70,7 +70,7 @@ def load_batch(staged: list[StagedPiece], *, batch: ImportBatch | None, settings
 
 def _load_atomically(staged, *, batch, settings) -> list[PieceResult]:
     with transaction.atomic():
-        decisions = plan_batch(staged, settings=settings)
+        decisions = plan_batch(staged, settings=settings, batch=batch)
         if settings.dry_run:
             return [_result(d, record_id=None) for d in decisions]
         write.write_articles(decisions, settings=settings)

@@ -22,8 +22,9 @@ from django.db.models import F
 from django.tasks import task
 
 from articles import claims, taskqueue, workflow
+from articles.ingest import formats
 from articles.ingest.importer import ImportOptions, ImportReport, import_pieces
-from articles.ingest.reading import PieceFile, PieceInput, RawPiece, as_raw_piece
+from articles.ingest.reading import PieceFile, PieceInput, RawPiece, as_raw_piece, document_pieces
 from articles.models import Article, ImportBatch, ImportRecord, QueuedPiece
 
 logger = logging.getLogger(__name__)
@@ -131,19 +132,58 @@ def requeue_import(batch_id: int) -> bool:
 
 def _import_pending(batch: ImportBatch, claim: claims.Claim) -> ImportReport:
     options = _options_of(batch)
-    recorded = ImportRecord.objects.filter(batch=batch).count()
-    QueuedPiece.objects.filter(batch=batch, position__lt=recorded).delete()
-    positions: deque[int] = deque()
-    pieces = _pending_pieces(batch.pk, after=recorded - 1, positions=positions)
+    start, skip = _resume_point(batch)
+    positions: deque[tuple[int, bool]] = deque()
+    pieces = _pending_pieces(batch.pk, start=start, skip=skip, positions=positions)
     forget = _Forgetting(batch.pk, claim, positions, every=options.batch_size)
     report = import_pieces(pieces, options, on_result=forget, keep_results=False, batch=batch)
     forget.flush()
     return report
 
 
+def _resume_point(batch: ImportBatch) -> tuple[int, int]:
+    """Return the position of the first queued piece not wholly recorded in `batch`, and how many of its items
+    (when it is a document) are; forget the queued pieces before it, whose records exist.
+
+    A batch's records are its pieces in order (one record a text piece, one an item of a document); a piece whose
+    records exist but whose queued copy a dead worker could not forget is found by its records, looked for in
+    order after the previous piece's. (A piece queued twice in one import with the same name and bytes may be
+    taken for the first copy's records: its import would have been `unchanged`, the articles are the same.)
+    """
+    after_id, done_through = 0, -1
+    rows = QueuedPiece.objects.filter(batch=batch).order_by("position").values_list("position", "origin", "raw_sha256")
+    for position, origin, sha256 in rows.iterator(chunk_size=ROWS_AT_ONCE):
+        later = ImportRecord.objects.filter(batch=batch, pk__gt=after_id).order_by("pk")
+        raw = bytes(QueuedPiece.objects.filter(batch=batch, position=position).values_list("raw", flat=True)[0])
+        fmt = _document_format(raw)
+        if fmt is None:
+            found = later.filter(origin=origin, raw_sha256=sha256).values_list("pk", flat=True).first()
+            if found is None:
+                break
+            after_id, done_through = found, position
+            continue
+        items = list(later.filter(origin__startswith=f"{origin}#item-").values_list("pk", flat=True))
+        if not items:
+            break
+        if len(items) < sum(1 for _ in document_pieces(raw, origin, fmt)):
+            QueuedPiece.objects.filter(batch=batch, position__lte=done_through).delete()
+            return position, len(items)
+        after_id, done_through = items[-1], position
+    QueuedPiece.objects.filter(batch=batch, position__lte=done_through).delete()
+    return done_through + 1, 0
+
+
+def _document_format(raw) -> str | None:
+    """Return the format of a queued piece that is a document of items (a feed, JSON lines...), else None."""
+    fmt = formats.sniff_format(bytes(raw[: formats.SNIFF_BYTES]))
+    return fmt if fmt in formats.ITEM_FORMATS else None
+
+
 class _Forgetting:
     """Called with each result, in the order of the pieces: delete the queued pieces recorded so far, once a
-    transaction's worth of them is in, and renew the claim (or stop, should it have passed to another worker)."""
+    transaction's worth of them is in, and renew the claim (or stop, should it have passed to another worker).
+
+    A queued document is forgotten once its last item is recorded."""
 
     def __init__(self, batch_id: int, claim: claims.Claim, positions: deque, *, every: int):
         self.batch_id, self.claim, self.positions, self.every = batch_id, claim, positions, every
@@ -151,7 +191,8 @@ class _Forgetting:
         self.pending = 0
 
     def __call__(self, result) -> None:
-        self.last = self.positions.popleft()
+        position, whole = self.positions.popleft()
+        self.last = position if whole else position - 1
         self.pending += 1
         if self.pending >= self.every:
             self.flush()
@@ -164,8 +205,11 @@ class _Forgetting:
         self.pending = 0
 
 
-def _pending_pieces(batch_id: int, *, after: int, positions: deque) -> Iterator[RawPiece]:
-    """Yield the batch's queued pieces after position `after`, in order, a page at a time; note each position."""
+def _pending_pieces(batch_id: int, *, start: int, skip: int, positions: deque) -> Iterator[RawPiece]:
+    """Yield the batch's queued pieces from position `start`, in order, a page at a time, a document as its items
+    (the first `skip` of the first one left out: recorded already); note each piece's position, and whether it is
+    the last of its queued piece."""
+    after = start - 1
     while True:
         page = list(
             QueuedPiece.objects.filter(batch_id=batch_id, position__gt=after)
@@ -176,8 +220,25 @@ def _pending_pieces(batch_id: int, *, after: int, positions: deque) -> Iterator[
             return
         for position, origin, raw, error in page:
             data = bytes(raw)
-            positions.append(position)
-            yield RawPiece(origin=origin, data=data, error=error, size=len(data))
+            fmt = None if error else _document_format(data)
+            if fmt is None:
+                positions.append((position, True))
+                yield RawPiece(origin=origin, data=data, error=error, size=len(data))
+                continue
+            items = document_pieces(data, origin, fmt)
+            previous = None
+            for index, piece in enumerate(items):
+                if position == start and index < skip:
+                    continue
+                if previous is not None:
+                    positions.append((position, False))
+                    yield previous
+                previous = piece
+            if previous is None:  # an empty document: nothing to record
+                QueuedPiece.objects.filter(batch_id=batch_id, position=position).delete()
+                continue
+            positions.append((position, True))
+            yield previous
         after = page[-1][0]
 
 

@@ -11,8 +11,10 @@ import re
 import stat
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import translate
+
+from articles.ingest import formats
 
 STDIN = "-"
 # O_NONBLOCK: opening a named pipe waits for a writer, and a device may wait too; a regular file reads the same.
@@ -30,12 +32,32 @@ _FILE_KINDS = {
 
 @dataclass(frozen=True)
 class RawPiece:
-    """The bytes of one piece as they arrived, or why they could not be read."""
+    """The bytes of one piece as they arrived, or why they could not be read.
+
+    A piece is a text piece (`format` "text", the default), or one item of a document (a feed, an export, JSON
+    lines): then `format` is the document's and `context` what its item needs from the document to be read alone
+    (`formats.RawItem.context`: the channel's title, namespaces, encoding), with `index` its place in the document
+    and `notes` the splitter's warnings about it. `retry_of` is the import record the bytes were taken from when
+    they are imported again (a retry from the failures inbox), and `outlet` the source its first import named for it
+    (overriding the piece's own, as the import's `source` option does). All plain data, so that a piece pickles to a
+    staging worker, and its format and context can be kept in its import record to read the bytes again alike.
+    """
 
     origin: str
     data: bytes = b""
     error: str = ""
     size: int = 0
+    format: str = "text"
+    context: dict = field(default_factory=dict)
+    index: int = 0
+    line: int | None = None
+    notes: tuple[str, ...] = ()
+    retry_of: int | None = None
+    outlet: str = ""
+
+    @property
+    def is_item(self) -> bool:
+        return self.format != "text"
 
 
 @dataclass(frozen=True)
@@ -84,9 +106,11 @@ def display_path(path: str) -> str:
 
 
 def iter_piece_inputs(paths: Iterable[str], *, pattern: str = "*.txt", max_bytes: int) -> Iterator["PieceInput"]:
-    """Yield every piece under `paths`: each file as its path, left for whoever stages it to read (a staging
-    worker, beside the process writing to the database); standard input as its bytes, read here once; and a
-    failed piece for each folder that could not be searched.
+    """Yield every piece under `paths`: each text file as its path, left for whoever stages it to read (a staging
+    worker, beside the process writing to the database); each item of a document file (a feed, an export, JSON
+    lines: told by its content, never its name) as its own piece, split here as the file is read; standard input
+    as either; and a failed piece for each folder that could not be searched and each file that is a web page or
+    markup of no format newsroom reads.
 
     Directories are searched recursively for `pattern`: each folder's files in name order, then its subfolders in
     name order.
@@ -94,11 +118,109 @@ def iter_piece_inputs(paths: Iterable[str], *, pattern: str = "*.txt", max_bytes
     matches = re.compile(translate(pattern)).match
     for path in paths:
         if path == STDIN:
-            yield read_piece(path, max_bytes=max_bytes)
+            yield from _stdin_pieces(max_bytes)
         elif os.path.isdir(path):
-            yield from _search_folder(path, matches)
+            for found in _search_folder(path, matches):
+                yield from (pieces_by_content(found, max_bytes=max_bytes) if isinstance(found, str) else [found])
         else:
-            yield path
+            yield from pieces_by_content(path, max_bytes=max_bytes)
+
+
+def pieces_by_content(path: str, *, max_bytes: int, origin: str | None = None) -> Iterator["PieceInput"]:
+    """Yield the file at `path` as its content says: a document's items, a refusal, or the path of a text piece
+    (a `PieceFile` when it is named `origin` rather than its path).
+
+    Only the file's first bytes are read here to tell; a file that cannot be opened or is not a regular file is
+    left to `read_piece`, which says why.
+    """
+    as_read = path if origin is None else PieceFile(path, origin)
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except OSError:
+        yield as_read
+        return
+    with os.fdopen(descriptor, "rb") as file:
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                raise OSError("not a regular file")
+            head = file.read(formats.SNIFF_BYTES)
+        except OSError:
+            yield as_read
+            return
+        fmt = formats.sniff_format(head)
+        if fmt in formats.ITEM_FORMATS:
+            file.seek(0)
+            yield from document_pieces(file, display_path(path) if origin is None else origin, fmt)
+            return
+    if fmt in (formats.HTML, formats.UNKNOWN):
+        piece = read_piece(path, max_bytes=max_bytes, origin=origin)
+        yield piece if piece.error else RawPiece(piece.origin, piece.data, _not_a_piece(fmt), piece.size)
+        return
+    yield as_read
+
+
+def _stdin_pieces(max_bytes: int) -> Iterator["PieceInput"]:
+    """Yield standard input as its content says, as `_by_content` does for a file."""
+    if sys.stdin is None:
+        yield _read_stdin(max_bytes)
+        return
+    head = sys.stdin.buffer.read(formats.SNIFF_BYTES)
+    fmt = formats.sniff_format(head)
+    if fmt in formats.ITEM_FORMATS:
+        yield from document_pieces(_Prefixed(head, sys.stdin.buffer), "stdin", fmt)
+        return
+    data = head + sys.stdin.buffer.read(max(0, max_bytes + 1 - len(head)))
+    error = _not_a_piece(fmt) if fmt in (formats.HTML, formats.UNKNOWN) else ""
+    yield RawPiece(origin="stdin", data=data, error=error, size=len(data))
+
+
+def _not_a_piece(fmt: str) -> str:
+    return f"{formats.refusal(fmt)} Import a feed (RSS, RDF, Atom, JSON Feed), JSON lines, a WordPress export or text."
+
+
+class _Prefixed:
+    """A binary stream whose first bytes were read to sniff it: they are read again first."""
+
+    def __init__(self, head: bytes, rest):
+        self._head, self._rest = head, rest
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._head:
+            return self._rest.read(size)
+        if size is None or size < 0:
+            data, self._head = self._head + self._rest.read(), b""
+            return data
+        data, self._head = self._head[:size], self._head[size:]
+        return data
+
+
+def document_pieces(source, origin: str, fmt: str | None = None) -> Iterator[RawPiece]:
+    """Yield each item of the document `source` (bytes or a binary stream) as a piece named `"<origin>#item-N"`,
+    split as the document is read. A document that stops being readable part-way (a read error) ends with a
+    failed piece saying where; the items before it are imported."""
+    index = 0
+    try:
+        for item in formats.iter_raw_items(source, fmt):
+            index = item.index + 1
+            yield item_piece(item, origin)
+    except (OSError, ValueError) as error:
+        yield RawPiece(
+            origin=f"{origin}#item-{index + 1}", error=f"The document could not be read past item {index} ({error})."
+        )
+
+
+def item_piece(item, origin: str) -> RawPiece:
+    """Return one item (`formats.RawItem`) of the document `origin` as a piece: its own bytes, format and context."""
+    return RawPiece(
+        origin=f"{origin}#item-{item.index + 1}",
+        data=item.data,
+        size=len(item.data),
+        format=item.format,
+        context=item.context,
+        index=item.index,
+        line=item.line,
+        notes=tuple(item.warnings),
+    )
 
 
 def _search_folder(top: str, matches) -> Iterator["PieceInput"]:

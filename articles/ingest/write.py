@@ -4,9 +4,13 @@ The batch's rows go in as one multi-row statement per table (`rows.py`), ids all
 written next can point at them. Called inside the batch's transaction (`load.py`).
 """
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.functions import Lower
 from django.utils import timezone
+from taggit.models import Tag, TaggedItem
 
-from articles.ingest.plan import Decision, LoadSettings, Outcome, free_slugs
+from articles.ingest.failures import failure_kind
+from articles.ingest.plan import Decision, LoadSettings, Outcome, ascii_lower, free_slugs
 from articles.ingest.rows import allocate_ids, copy_history, insert_rows
 from articles.models import Article, Author, Byline, ImportBatch, ImportRecord
 from articles.text import collapse_spaces, name_key, slug_for
@@ -20,6 +24,9 @@ UPDATED_FIELDS = [
     "published_at",
     "word_count",
     "fingerprint",
+    "external_id",
+    "link",
+    "language",
     "revision",
     "imported_revision",
     "updated_at",
@@ -55,6 +62,7 @@ def write_articles(decisions: list[Decision], *, settings: LoadSettings) -> None
         revision=Article._meta.get_field("revision").column,
     )
     _write_bylines(new_articles + changed)
+    _write_tags(new_articles, changed)
 
 
 def _write_bylines(articles: list[Article]) -> None:
@@ -88,6 +96,37 @@ def _write_bylines(articles: list[Article]) -> None:
     insert_rows(Byline, rows)
 
 
+def _write_tags(new_articles: list[Article], changed: list[Article]) -> None:
+    """Give the articles the tags their items name (an item's categories), creating the tags no row names yet; an
+    updated article's tags become its item's. Articles of text pieces (`_staged_tags` None) keep theirs."""
+    tagged = [a for a in new_articles + changed if a._staged_tags is not None]
+    if not tagged:
+        return
+    content_type = ContentType.objects.get_for_model(Article)
+    replaced = [a.pk for a in changed if a._staged_tags is not None]
+    if replaced:
+        TaggedItem.objects.filter(content_type=content_type, object_id__in=replaced).delete()
+    wanted = {name.casefold(): name for article in tagged for name in article._staged_tags}
+    if not wanted:
+        return
+    # Looked up as each engine lowers a name (SQLite only ASCII letters), matched as Python folds it.
+    lowered = {variant for name in wanted.values() for variant in (name.casefold(), name.lower(), ascii_lower(name))}
+    tags = {
+        tag.name.casefold(): tag
+        for tag in Tag.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=sorted(lowered))
+    }
+    missing = {key: name for key, name in wanted.items() if key not in tags}
+    if missing:
+        slugs = free_slugs(Tag, {key: slug_for(name, max_length=90) for key, name in missing.items()})
+        for tag in Tag.objects.bulk_create(Tag(name=name, slug=slugs[key]) for key, name in missing.items()):
+            tags[tag.name.casefold()] = tag
+    TaggedItem.objects.bulk_create(
+        TaggedItem(tag_id=tags[name.casefold()].pk, content_type=content_type, object_id=article.pk)
+        for article in tagged
+        for name in article._staged_tags
+    )
+
+
 def write_records(decisions: list[Decision], *, batch: ImportBatch | None) -> list[int]:
     """Store one import record per decision and return their ids, in order."""
     now = timezone.now()
@@ -101,10 +140,14 @@ def write_records(decisions: list[Decision], *, batch: ImportBatch | None) -> li
             "raw": decision.staged.raw.data,
             "raw_sha256": decision.staged.sha256,
             "raw_size": decision.staged.raw.size or len(decision.staged.raw.data),
+            "raw_format": decision.staged.raw.format,
+            "raw_context": decision.staged.raw.context,
             "encoding": decision.staged.encoding,
             "outcome": decision.outcome,
             "error": decision.staged.error,
-            "warnings": decision.staged.warnings + decision.warnings,
+            "failure_kind": failure_kind(decision.staged.error) if decision.outcome == Outcome.FAILED else "",
+            "retry_of_id": decision.staged.raw.retry_of,
+            "warnings": _skip_reason(decision) + decision.staged.warnings + decision.warnings,
             "edits": [edit.to_dict() for edit in decision.staged.parsed.edits] if decision.staged.parsed else [],
             "created_at": now,
         }
@@ -112,3 +155,7 @@ def write_records(decisions: list[Decision], *, batch: ImportBatch | None) -> li
     ]
     insert_rows(ImportRecord, rows)
     return ids
+
+
+def _skip_reason(decision: Decision) -> list[str]:
+    return [decision.staged.skipped] if decision.outcome == Outcome.IGNORED else []

@@ -18,7 +18,7 @@ import uuid
 
 import schemathesis
 
-KNOWN: dict = {}  # source, author, topic, tag (slugs); source_id, topic_id, author_id, tag_id (ids)
+KNOWN: dict = {}  # source, author, topic, tag (slugs); source_id, topic_id, author_id, tag_id (ids); feed_url
 # The rows the values above name must stay as they are: a write to one of them goes to an id nothing has.
 PROTECTED = {
     "/api/v1/sources/{id}/": "source_id",
@@ -80,6 +80,10 @@ def realistic_body(body: dict, rows: dict, path: str) -> None:
         body["bylines"] = [{"author": rows["author_id"]}]
     if "parent" in body:
         body["parent"] = None  # a topic's parent must exist and not sit below it
+    if path == "/api/v1/feeds/" and "url" in body and rows.get("feed_url"):
+        body["url"] = f"{rows['feed_url']}{uuid.uuid4().hex}.xml"  # a feed that answers, subscribed to by nobody
+    if path.startswith("/api/v1/feeds/") and isinstance(body.get("poll_interval"), str):
+        body["poll_interval"] = "15m"  # the pattern allows intervals shorter than the shortest poll (10 s)
     if path == "/api/v1/imports/" and "text" in body:
         body["text"] = PIECE.format(n=uuid.uuid4().hex)
         if isinstance(body.get("source"), str) and body["source"].strip():

@@ -101,9 +101,23 @@ def editor_token(editor) -> str:
 
 
 @pytest.fixture
-def known_rows(newsroom):
+def feed_server(settings):
+    """A local HTTP server answering every path with a feed, for subscriptions the fuzzer makes."""
+    from tests.feeds.documents import item, rss
+    from tests.feeds.server import FeedServer, static
+
+    settings.NEWSROOM_FEEDS_ALLOW_PRIVATE = True
+    server = FeedServer()
+    server.default = static(rss([item(1, prefix="Fuzzed")]))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def known_rows(newsroom, feed_server):
     """Tell the fuzzing hook which rows exist (tests/api/fuzzing.py)."""
     fuzzing.KNOWN.update(
+        feed_url=feed_server.url("/feeds/"),
         source=newsroom.frontier.slug,
         author=newsroom.alena.slug,
         topic=newsroom.politics.slug,

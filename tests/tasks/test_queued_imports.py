@@ -22,7 +22,7 @@ from articles.ingest.queued import (
     run_queued_import,
     should_queue,
 )
-from articles.ingest.reading import RawPiece
+from articles.ingest.reading import RawPiece, document_pieces
 from articles.models import Article, ImportBatch, ImportRecord, QueuedPiece
 from tests.importing.conftest import piece_text
 
@@ -199,3 +199,51 @@ def test_many_pieces_or_many_bytes_go_on_the_queue_and_a_small_piece_does_not(se
     upload = tmp_path / "upload.txt"
     upload.write_bytes(b"y" * 2000)
     assert should_queue([PieceFile(path=str(upload), origin="upload")]), "an upload on disk counts by its size"
+
+
+FEED = (
+    b'<rss version="2.0"><channel><title>Harbour Wire</title>'
+    + b"".join(
+        f"<item><title>Wire story {n}</title><guid>w-{n}</guid>"
+        f"<description>&lt;p&gt;Wire story {n} says the port is busy.&lt;/p&gt;</description></item>".encode()
+        for n in range(1, 6)
+    )
+    + b"</channel></rss>"
+)
+
+
+def test_a_queued_document_is_split_into_its_items_when_the_worker_runs_it():
+    pieces = [files(1)[0], ("wire.xml", FEED), files(1, prefix="After")[0]]
+    batch = queue_import(pieces, ImportOptions(batch_size=2))
+    assert QueuedPiece.objects.filter(batch=batch).count() == 3, "kept as it arrived"
+    result = deliver(batch)
+    assert result["created"] == 7
+    records = list(ImportRecord.objects.filter(batch=batch).order_by("id").values_list("origin", "raw_format"))
+    assert records == [
+        ("piece-0.txt", "text"),
+        *[(f"wire.xml#item-{n}", "rss") for n in range(1, 6)],
+        ("piece-0.txt", "text"),
+    ]
+    assert set(Article.objects.filter(external_id__startswith="w-").values_list("external_id", flat=True)) == {
+        f"w-{n}" for n in range(1, 6)
+    }
+    assert not QueuedPiece.objects.exists()
+
+
+def test_a_delivery_after_a_worker_died_mid_document_goes_on_from_the_next_item():
+    pieces = [files(1)[0], ("wire.xml", FEED), files(1, prefix="After")[0]]
+    batch = queue_import(pieces, ImportOptions())
+    # The first worker stored the text piece and two items of the feed, then died.
+    first_items = list(document_pieces(FEED, "wire.xml"))[:2]
+    done_before = [RawPiece(origin=pieces[0][0], data=pieces[0][1], size=len(pieces[0][1])), *first_items]
+    import_pieces(done_before, ImportOptions(), batch=ImportBatch.objects.get(pk=batch.pk))
+
+    result = deliver(batch)
+    assert result["created"] == 7, "the batch's counts cover both attempts"
+    origins = list(ImportRecord.objects.filter(batch=batch).order_by("id").values_list("origin", "outcome"))
+    assert origins == [
+        ("piece-0.txt", "created"),
+        *[(f"wire.xml#item-{n}", "created") for n in range(1, 6)],
+        ("piece-0.txt", "created"),
+    ], "each item recorded once, in order"
+    assert not QueuedPiece.objects.exists()

@@ -9,14 +9,20 @@ from articles.models import Article, ImportBatch
 
 class Command(BaseCommand):
     help = (
-        "Import syndicated pieces (plain text, shaped like the seed) as clean articles. PATH may be a file, a "
-        "directory (searched recursively) or '-' for standard input. Exits non-zero when any piece failed, and "
-        "with 130 when stopped by Ctrl-C (what was stored by then stays, and the summary says what it was)."
+        "Import syndicated pieces as clean articles: plain-text pieces shaped like the seed, and documents of "
+        "many items (RSS, RDF, Atom, JSON Feed, JSON lines, WordPress exports), told by their content, not their "
+        "name, each item a piece. PATH may be a file, a directory (searched recursively for --pattern) or '-' for "
+        "standard input. Exits non-zero when any piece failed, and with 130 when stopped by Ctrl-C (what was "
+        "stored by then stays, and the summary says what it was)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="Files, directories, or '-' for stdin.")
-        parser.add_argument("--pattern", default="*.txt", help="File-name pattern inside directories (*.txt).")
+        parser.add_argument(
+            "--pattern",
+            default="*.txt",
+            help="File-name pattern inside directories (default *.txt; '*' for every file, each read by its content).",
+        )
         parser.add_argument("--source", help="Outlet name for pieces that name none; overrides the footer's.")
         parser.add_argument(
             "--status",
