@@ -11,26 +11,9 @@ from articles.ingest import ImportOptions, import_document
 from articles.ingest.formats import iter_raw_items, read_item
 from articles.models import Article, ImportRecord
 from tests.importing.conftest import piece_text
-from tests.ingest.test_formats import FEEDS
+from tests.ingest.test_formats import FEEDS, ITEM_DOCUMENTS
 
 pytestmark = pytest.mark.django_db
-
-# Each fixture format, with how many of its items are articles.
-DOCUMENTS = [
-    ("wordpress_rss2.xml", "rss"),
-    ("rss091.xml", "rss"),
-    ("rss092.xml", "rss"),
-    ("rdf.xml", "rdf"),
-    ("atom.xml", "atom"),
-    ("jsonfeed.json", "jsonfeed"),
-    ("items.jsonl", "jsonl"),
-    ("export.wxr.xml", "wxr"),
-    ("localized_footers.xml", "rss"),
-    ("undeclared_prefixes.xml", "rss"),
-    ("wrong_encoding.xml", "rss"),
-    ("malformed.xml", "rss"),
-    ("edge_items.xml", "rss"),
-]
 
 
 def _expected_outcomes(path) -> list[str]:
@@ -46,7 +29,7 @@ def _expected_outcomes(path) -> list[str]:
     return outcomes
 
 
-@pytest.mark.parametrize(("name", "fmt"), DOCUMENTS)
+@pytest.mark.parametrize(("name", "fmt"), ITEM_DOCUMENTS)
 def test_each_fixture_format_imports_item_by_item_through_the_command(name, fmt, tmp_path, run_import):
     path = tmp_path / name.replace(".", "-")  # no telling extension: the content decides
     shutil.copy(FEEDS / name, path)
@@ -73,7 +56,7 @@ def test_each_fixture_format_imports_item_by_item_through_the_command(name, fmt,
     )
 
 
-@pytest.mark.parametrize(("name", "fmt"), DOCUMENTS)
+@pytest.mark.parametrize(("name", "fmt"), ITEM_DOCUMENTS)
 def test_the_command_and_import_document_give_the_same_articles_and_records(name, fmt, tmp_path, run_import):
     path = tmp_path / "feed"
     shutil.copy(FEEDS / name, path)

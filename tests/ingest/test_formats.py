@@ -23,6 +23,22 @@ from articles.ingest.formats import (
 )
 
 FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
+# The fixture documents that hold items, with the format each is recognised as by its content.
+ITEM_DOCUMENTS = [
+    ("wordpress_rss2.xml", "rss"),
+    ("rss091.xml", "rss"),
+    ("rss092.xml", "rss"),
+    ("rdf.xml", "rdf"),
+    ("atom.xml", "atom"),
+    ("jsonfeed.json", "jsonfeed"),
+    ("items.jsonl", "jsonl"),
+    ("export.wxr.xml", "wxr"),
+    ("localized_footers.xml", "rss"),
+    ("undeclared_prefixes.xml", "rss"),
+    ("wrong_encoding.xml", "rss"),
+    ("malformed.xml", "rss"),
+    ("edge_items.xml", "rss"),
+]
 
 
 def _read(name: str) -> list:

@@ -1,32 +1,14 @@
 import codecs
-from pathlib import Path
 
 import pytest
 
 from articles.ingest.formats import sniff_format
-
-FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
+from tests.ingest.test_formats import FEEDS, ITEM_DOCUMENTS
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [
-        ("wordpress_rss2.xml", "rss"),
-        ("rss091.xml", "rss"),
-        ("rss092.xml", "rss"),
-        ("rdf.xml", "rdf"),
-        ("atom.xml", "atom"),
-        ("jsonfeed.json", "jsonfeed"),
-        ("items.jsonl", "jsonl"),
-        ("export.wxr.xml", "wxr"),
-        ("page.html", "html"),
-        ("empty.xml", "rss"),
-        ("malformed.xml", "rss"),
-        ("undeclared_prefixes.xml", "rss"),
-        ("wrong_encoding.xml", "rss"),
-        ("localized_footers.xml", "rss"),
-        ("edge_items.xml", "rss"),
-    ],
+    [*ITEM_DOCUMENTS, ("page.html", "html"), ("empty.xml", "rss")],
 )
 def test_each_fixture_is_recognised_by_its_content(name, expected):
     assert sniff_format((FEEDS / name).read_bytes()) == expected
