@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from articles.admin.changelists import article_languages
 from articles.ids import parse_id
-from articles.models import Article, Byline, Topic
+from articles.models import Article, Byline, ImportBatch, Topic
 
 
 class AutocompleteListFilter(admin.ListFilter):
@@ -193,7 +193,6 @@ class DocumentFilter(admin.SimpleListFilter):
     LISTED = 50
 
     def lookups(self, request, model_admin):
-        from articles.models import ImportBatch
 
         origins = ImportBatch.objects.exclude(origin="").order_by("-started_at").values_list("origin", flat=True)
         seen = list(dict.fromkeys(origins[: self.LISTED * 4]))[: self.LISTED]
