@@ -19,7 +19,10 @@ from tests.tasks.processes import (
 )
 
 IMPORT_TASK = "articles.ingest.queued.run_queued_import"
-SHORT_LEASE = {"NEWSROOM_TASK_LEASE_SECONDS": "3"}
+# Short, so the test need not wait long for a dead worker's claim to lapse; but longer than a live worker takes
+# between two renewals, the first of which waits for its staging processes to start (word lists and all): at 3 s,
+# a loaded machine let the rescuer's own lease lapse once and the import was taken up a third time.
+SHORT_LEASE = {"NEWSROOM_TASK_LEASE_SECONDS": "10"}
 
 
 def rows_for(database, batch_ids) -> list[dict]:
@@ -74,7 +77,7 @@ def test_a_worker_killed_mid_import_loses_nothing_and_another_worker_finishes_it
     [killed] = rows_for(database, [batch_id])
     assert killed["status"] == "RUNNING", "a worker killed outright cannot say so itself"
 
-    # The claim's lease lapses three seconds after the last renewal; the scheduler then enqueues the import again
+    # The claim's lease lapses ten seconds after the last renewal; the scheduler then enqueues the import again
     # and marks the dead worker's task failed; the other worker finishes the batch where the first one stopped.
     queue.scheduler(env=SHORT_LEASE)
     queue.worker("rescuer", env=SHORT_LEASE)
