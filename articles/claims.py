@@ -74,7 +74,9 @@ def claim(queryset: models.QuerySet, *, limit: int | None = None, duration: time
         ids = list(candidates.values_list("pk", flat=True)[:limit])
         if not ids:
             return []
-        rows = model._default_manager.using(queryset.db).filter(unclaimed(now), pk__in=ids)
+        # The UPDATE checks the queryset's condition again, with "nobody holds it": a row that stopped being due
+        # since it was chosen (its work finished) is not claimed.
+        rows = queryset.filter(unclaimed(now), pk__in=ids).order_by()
         rows.update(claim_token=token, claimed_until=now + (duration or lease()))
         taken = model._default_manager.using(queryset.db).filter(pk__in=ids, claim_token=token)
         return [Claim(model, pk, token.hex) for pk in taken.order_by("pk").values_list("pk", flat=True)]

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.tasks import task
 
 from articles import claims, taskqueue, workflow
@@ -109,11 +109,12 @@ def enqueue_due_imports() -> int:
     Due: batches still `queued` (their first task may never have been enqueued) and batches with queued pieces not
     yet recorded (a worker died, or an attempt failed), once their claim has lapsed.
     """
-    waiting = set(QueuedPiece.objects.order_by().values_list("batch_id", flat=True).distinct())
-    waiting |= set(ImportBatch.objects.filter(status=ImportBatch.Status.QUEUED).values_list("pk", flat=True))
-    if not waiting:
-        return 0
-    due = ImportBatch.objects.filter(pk__in=waiting, attempts__lt=settings.NEWSROOM_TASK_MAX_ATTEMPTS)
+    # The condition is part of the query that claims, not a list of ids read before it: a batch that a worker
+    # finishes between the two would otherwise be claimed and enqueued once more.
+    has_pieces = Exists(QueuedPiece.objects.filter(batch_id=OuterRef("pk")))
+    due = ImportBatch.objects.filter(
+        Q(status=ImportBatch.Status.QUEUED) | Q(has_pieces), attempts__lt=settings.NEWSROOM_TASK_MAX_ATTEMPTS
+    )
     return len(taskqueue.claim_and_enqueue(due, run_queued_import))
 
 
