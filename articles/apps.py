@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Newsroom"
+
+    def ready(self):
+        from django.tasks.signals import task_started
+
+        from articles.taskqueue import relax_commit_durability
+
+        task_started.connect(relax_commit_durability, dispatch_uid="newsroom-relax-commit-durability")

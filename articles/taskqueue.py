@@ -11,8 +11,10 @@ import logging
 from datetime import datetime
 from functools import partial
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.tasks import task_backends
+from django.tasks.backends.immediate import ImmediateBackend
 from django.utils import timezone
 
 from articles import claims
@@ -45,6 +47,24 @@ def claim_and_enqueue(queryset, task, *, limit: int | None = None) -> list[claim
         for claim in taken:
             enqueue_on_commit(task, claim.pk, claim.token, using=queryset.db)
     return taken
+
+
+def relax_commit_durability(sender, **kwargs) -> None:
+    """In a worker process on PostgreSQL, let commits return before their WAL record is flushed to disk
+    (`synchronous_commit = off`), unless NEWSROOM_TASK_SYNCHRONOUS_COMMIT=on. Connected to `task_started`.
+
+    A feed's poll is several small transactions (the queue's claim of the task, ours of the feed, the outcome, the
+    queue's result), and each synchronous commit waits for a disk flush: on a slow disk that flush, not the work,
+    set the rate of polls. With it off, a crash of the database server (not of the worker) may forget the last
+    fraction of a second of a worker's commits, never half of one: every task here is at-least-once already, so the
+    claim lapses and the work is done again, and items are stored once by their identity. Web requests, and tasks
+    run inside them by the immediate engine, keep durable commits.
+    """
+    if issubclass(sender, ImmediateBackend) or connection.vendor != "postgresql":
+        return
+    if settings.NEWSROOM_TASK_SYNCHRONOUS_COMMIT == "off":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
 
 
 def uses_database_queue() -> bool:

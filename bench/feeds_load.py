@@ -136,10 +136,11 @@ class Scratch:
 
 
 def subscribe(db: Scratch, server: FeedServer, feeds: int, fresh: int) -> None:
-    urls = [server.url(f"/feed-{n}") for n in range(feeds)]
+    # The URLs are built in the shell from their pattern: 10,000 of them spelled out exceed the argument limit.
+    pattern = server.url("/feed-{n}")
     db.shell(
         "from articles.models import Feed\nfrom django.utils import timezone\nfrom datetime import timedelta\n"
-        f"urls = {urls!r}\nnow = timezone.now() - timedelta(seconds=1)\n"
+        f"urls = [{pattern!r}.format(n=n) for n in range({feeds})]\nnow = timezone.now() - timedelta(seconds=1)\n"
         f"Feed.objects.bulk_create([Feed(url=u, next_check_at=now, etag='' if i < {fresh} else '\"same\"') "
         "for i, u in enumerate(urls)], batch_size=500)\n"
     )

@@ -159,6 +159,11 @@ if RQ_QUEUES:
 # How long a claim on a row's background work lasts unless its worker renews it: a worker that dies hands its work
 # to another one after this long (articles/claims.py).
 NEWSROOM_TASK_LEASE_SECONDS = float(os.environ.get("NEWSROOM_TASK_LEASE_SECONDS", "300"))
+# On PostgreSQL, workers commit without waiting for the disk (`off`, the default; `on` waits): every task is
+# at-least-once, so a database crash costs at most a redo (articles/taskqueue.py, relax_commit_durability).
+NEWSROOM_TASK_SYNCHRONOUS_COMMIT = os.environ.get("NEWSROOM_TASK_SYNCHRONOUS_COMMIT", "off").strip().lower()
+if NEWSROOM_TASK_SYNCHRONOUS_COMMIT not in {"on", "off"}:
+    raise ImproperlyConfigured("NEWSROOM_TASK_SYNCHRONOUS_COMMIT must be 'on' or 'off'.")
 # How often `run_scheduler` looks for due work.
 NEWSROOM_SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("NEWSROOM_SCHEDULER_INTERVAL_SECONDS", "5"))
 # How many workers may take a queued import before it is left for an editor, with the last error.
