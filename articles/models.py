@@ -438,6 +438,13 @@ class Article(TimestampedModel):
             kwargs["update_fields"] = {*kwargs["update_fields"], "word_count", "fingerprint", "revision", "updated_at"}
         super().save(*args, **kwargs)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
+        # What the change log compares a save with (articles/changes.py): was the stored article public?
+        article._loaded_publication = (article.__dict__.get("status"), article.__dict__.get("published_at"))
+        return article
+
     def refresh_derived_fields(self):
         """Derive the row's own fields (slug, word count, fingerprint) from its text. Also used before bulk writes."""
         self.title = collapse_spaces(self.title)
@@ -804,3 +811,43 @@ class Feed(Claimable):
 
     def __str__(self):
         return self.title or self.url
+
+
+class ArticleChange(models.Model):
+    """One change to an article, appended in the transaction that made it: what a partner's mirror follows.
+
+    Rows are written unordered (`position` empty) by every path that writes articles (`articles/changes.py`), and
+    numbered afterwards by `changes.sequence_changes`, one numbering at a time, in the order their transactions
+    committed: a reader's cursor (`position`, or `public_position` in the stream anonymous readers see) then never
+    skips a change that commits late. `article_id` is a plain number: the change of a deletion outlives its article.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        DELETED = "deleted", "Deleted"
+
+    article_id = models.BigIntegerField(help_text="The article changed (it may since have been deleted).")
+    revision = models.PositiveIntegerField(help_text="The article's revision after the change.")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    public_before = models.BooleanField(help_text="Whether readers could see the article before the change.")
+    public_after = models.BooleanField(help_text="Whether readers could see the article after the change.")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    position = models.BigIntegerField(
+        null=True, blank=True, unique=True, help_text="The change's place in the desk's feed, given once committed."
+    )
+    public_position = models.BigIntegerField(
+        null=True, blank=True, unique=True, help_text="Its place in the public feed (changes readers could see)."
+    )
+
+    class Meta:
+        ordering = ["position"]
+        indexes = [
+            # The sequencer's question: the committed changes not numbered yet, oldest first.
+            models.Index(fields=["id"], condition=Q(position__isnull=True), name="article_change_unsequenced"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} article {self.article_id} (revision {self.revision})"

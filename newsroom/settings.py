@@ -163,6 +163,9 @@ NEWSROOM_TASK_LEASE_SECONDS = float(os.environ.get("NEWSROOM_TASK_LEASE_SECONDS"
 NEWSROOM_SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("NEWSROOM_SCHEDULER_INTERVAL_SECONDS", "5"))
 # How many workers may take a queued import before it is left for an editor, with the last error.
 NEWSROOM_TASK_MAX_ATTEMPTS = int(os.environ.get("NEWSROOM_TASK_MAX_ATTEMPTS", "5"))
+# How long the change feed (/api/v1/changes/) keeps its changes, the tombstones of deletions among them; a cursor
+# older than that is answered 410 Gone and its reader starts over (articles/changes.py).
+NEWSROOM_CHANGES_RETENTION_DAYS = float(os.environ.get("NEWSROOM_CHANGES_RETENTION_DAYS", "30"))
 # Imports from the admin and the API larger than either limit run on the queue (202 Accepted); smaller ones at once.
 NEWSROOM_SYNC_IMPORT_MAX_PIECES = int(os.environ.get("NEWSROOM_SYNC_IMPORT_MAX_PIECES", "10"))
 NEWSROOM_SYNC_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_SYNC_IMPORT_MAX_BYTES", str(1024 * 1024)))

@@ -1,9 +1,9 @@
 """Routes of `/api/v1/`."""
 
-from django.urls import re_path
+from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
-from articles.api import feeds, views
+from articles.api import changes, feeds, views
 from articles.api.exceptions import not_found
 
 app_name = "api"
@@ -18,4 +18,8 @@ router.register("imports", views.ImportViewSet, basename="import")
 router.register("import-batches", views.ImportBatchViewSet, basename="import-batch")
 router.register("feeds", feeds.FeedViewSet, basename="feed")
 
-urlpatterns = [*router.urls, re_path(r"^.*$", not_found)]
+urlpatterns = [
+    path("changes/", changes.ChangeFeedView.as_view(), name="changes"),
+    *router.urls,
+    re_path(r"^.*$", not_found),
+]

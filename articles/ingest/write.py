@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from articles import changes
 from articles.ingest.failures import failure_kind
 from articles.ingest.plan import Decision, LoadSettings, Outcome, ascii_lower, free_slugs
 from articles.ingest.rows import allocate_ids, copy_history, insert_rows
@@ -46,11 +47,13 @@ def write_articles(decisions: list[Decision], *, settings: LoadSettings) -> None
         article.pk = article.id = pk
         article.created_at = article.updated_at = now
     insert_rows(Article, new_articles)
+    changes.record(new_articles, created=True)  # no signal sees a multi-row write
     changed = list(updated.values())
     if changed:
         for article in changed:
             article.updated_at = now
         Article.objects.bulk_update(changed, UPDATED_FIELDS)
+        changes.record(changed, created=False, public_before=changes.public_when_loaded)
         Byline.objects.filter(article__in=changed).delete()
     # Each article's first (or next) history entry, as django-simple-history would write it on save().
     copy_history(
