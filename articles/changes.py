@@ -29,6 +29,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from articles.models import Article, ArticleChange
+from articles.webhooks.delivery import emit_article_changes
 
 SEQUENCED_AT_ONCE = 5000
 # The advisory lock the numbering holds on PostgreSQL (any constant; "news" in ASCII).
@@ -74,6 +75,7 @@ def record(articles, *, created: bool, public_before=None, using: str | None = N
         )
     if rows:
         ArticleChange.objects.using(using).bulk_create(rows)
+        emit_article_changes(rows)
 
 
 def public_when_loaded(article) -> bool:
@@ -91,13 +93,14 @@ def _saved(sender, instance, created, raw=False, using=None, **kwargs):
 
 def _deleted(sender, instance, using=None, **kwargs):
     was = is_public(instance.status, instance.published_at)
-    ArticleChange.objects.using(using).create(
+    change = ArticleChange.objects.using(using).create(
         article_id=instance.pk,
         revision=instance.revision,
         kind=Kind.DELETED,
         public_before=was,
         public_after=False,
     )
+    emit_article_changes([change])
 
 
 def connect() -> None:

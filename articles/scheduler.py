@@ -18,6 +18,7 @@ from django.db import close_old_connections
 from articles import changes, taskqueue
 from articles.feeds import polling
 from articles.ingest import queued
+from articles.webhooks import delivery
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ DUE_WORK: list[Callable[[], int]] = [
     polling.enqueue_due_feeds,
     taskqueue.fail_abandoned_tasks,
     changes.sequence_and_prune,
+    delivery.enqueue_due_deliveries,
 ]
 
 

@@ -15,6 +15,7 @@ from articles.ingest.plan import Decision, LoadSettings, Outcome, ascii_lower, f
 from articles.ingest.rows import allocate_ids, copy_history, insert_rows
 from articles.models import Article, Author, Byline, ImportBatch, ImportRecord
 from articles.text import collapse_spaces, name_key, slug_for
+from articles.webhooks import events as webhook_events
 
 ORIGIN_MAX = ImportRecord._meta.get_field("origin").max_length
 # What an import changes in an article it updates.
@@ -157,6 +158,7 @@ def write_records(decisions: list[Decision], *, batch: ImportBatch | None) -> li
         for decision, pk in zip(decisions, ids, strict=True)
     ]
     insert_rows(ImportRecord, rows)
+    webhook_events.imports_failed([row for row in rows if row["outcome"] == Outcome.FAILED])
     return ids
 
 

@@ -104,7 +104,7 @@ def test_pruning_keeps_the_newest_change_as_the_mark_of_the_numbering(make_artic
     assert APIClient().get(URL, {"after": 1}).json() == {"results": [], "cursor": 1, "latest": 1, "has_more": False}
 
 
-@pytest.mark.parametrize("query", [{"after": "x"}, {"after": "-1"}, {"limit": "0"}, {"limit": "5000"}, {"after": "9"}])
+@pytest.mark.parametrize("query", [{"after": "x"}, {"after": "-1"}, {"limit": "0"}, {"limit": "5000"}])
 def test_a_bad_cursor_or_limit_is_a_400_that_says_why(query):
     response = APIClient().get(URL, query)
     assert response.status_code == 400
