@@ -3,6 +3,7 @@ first `failures` of them (a receiver that is down, then recovers)."""
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -19,7 +20,8 @@ class Receiver:
                     receiver.answered += 1
                     failing = receiver.answered <= receiver.failures
                     if not failing:
-                        receiver.received.append({"headers": dict(self.headers.items()), "body": body})
+                        arrived = time.time()
+                        receiver.received.append({"headers": dict(self.headers.items()), "body": body, "at": arrived})
                 self.send_response(500 if failing else 204)
                 self.end_headers()
                 if failing:
