@@ -8,6 +8,8 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.tasks.signals import task_started
 
+        from articles import changes
         from articles.taskqueue import relax_commit_durability
 
+        changes.connect()  # every Article.save() and delete() appends to the change log
         task_started.connect(relax_commit_durability, dispatch_uid="newsroom-relax-commit-durability")

@@ -438,6 +438,13 @@ class Article(TimestampedModel):
             kwargs["update_fields"] = {*kwargs["update_fields"], "word_count", "fingerprint", "revision", "updated_at"}
         super().save(*args, **kwargs)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
+        # What the change log compares a save with (articles/changes.py): was the stored article public?
+        article._loaded_publication = (article.__dict__.get("status"), article.__dict__.get("published_at"))
+        return article
+
     def refresh_derived_fields(self):
         """Derive the row's own fields (slug, word count, fingerprint) from its text. Also used before bulk writes."""
         self.title = collapse_spaces(self.title)
@@ -804,3 +811,126 @@ class Feed(Claimable):
 
     def __str__(self):
         return self.title or self.url
+
+
+class ArticleChange(models.Model):
+    """One change to an article, appended in the transaction that made it: what a partner's mirror follows.
+
+    Rows are written unordered (`position` empty) by every path that writes articles (`articles/changes.py`), and
+    numbered afterwards by `changes.sequence_changes`, one numbering at a time, in the order their transactions
+    committed: a reader's cursor (`position`, or `public_position` in the stream anonymous readers see) then never
+    skips a change that commits late. `article_id` is a plain number: the change of a deletion outlives its article.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        DELETED = "deleted", "Deleted"
+
+    article_id = models.BigIntegerField(help_text="The article changed (it may since have been deleted).")
+    revision = models.PositiveIntegerField(help_text="The article's revision after the change.")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    public_before = models.BooleanField(help_text="Whether readers could see the article before the change.")
+    public_after = models.BooleanField(help_text="Whether readers could see the article after the change.")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    position = models.BigIntegerField(
+        null=True, blank=True, unique=True, help_text="The change's place in the desk's feed, given once committed."
+    )
+    public_position = models.BigIntegerField(
+        null=True, blank=True, unique=True, help_text="Its place in the public feed (changes readers could see)."
+    )
+
+    class Meta:
+        ordering = ["position"]
+        indexes = [
+            # The sequencer's question: the committed changes not numbered yet, oldest first.
+            models.Index(fields=["id"], condition=Q(position__isnull=True), name="article_change_unsequenced"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} article {self.article_id} (revision {self.revision})"
+
+
+def new_webhook_secret() -> str:
+    """Return a new signing secret in the Standard Webhooks form: `whsec_` and 24 random bytes in base64."""
+    import base64
+    import secrets
+
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+class WebhookEndpoint(models.Model):
+    """An address newsroom tells about events (an article published, an import failed), signed with its secret."""
+
+    class Event(models.TextChoices):
+        ARTICLE_PUBLISHED = "article.published", "An article was published"
+        ARTICLE_UPDATED = "article.updated", "A published article was changed"
+        ARTICLE_UNPUBLISHED = "article.unpublished", "A published article was taken off the site"
+        ARTICLE_DELETED = "article.deleted", "A published article was deleted"
+        IMPORT_FAILED = "import.failed", "A piece failed to import"
+        FEED_FAILING = "feed.failing", "A feed stopped answering"
+        FEED_RECOVERED = "feed.recovered", "A failing feed answered again"
+        TEST = "webhook.test", "A test event (sent from the admin or the API)"
+
+    url = models.URLField(max_length=2000, help_text="Where events are POSTed (public addresses only).")
+    secret = models.CharField(
+        max_length=100,
+        default=new_webhook_secret,
+        help_text="The signing secret (`whsec_` and base64), shared with the receiver.",
+    )
+    events = models.JSONField(default=list, blank=True, help_text="The events sent here; empty: every event.")
+    enabled = models.BooleanField(default=True)
+    description = models.CharField(max_length=200, blank=True)
+    failing_since = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When deliveries started failing (none: all is well)."
+    )
+    disabled_reason = models.TextField(blank=True, help_text="Why the endpoint stopped receiving events.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["url", "id"]
+
+    def __str__(self):
+        return self.description or self.url
+
+    def wants(self, event: str) -> bool:
+        return self.enabled and (not self.events or event in self.events or event == self.Event.TEST)
+
+
+class WebhookDelivery(Claimable):
+    """One event for one endpoint: its message (signed when sent), its attempts and what the receiver answered."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40)
+    message_id = models.CharField(max_length=40, unique=True, help_text="The `webhook-id` (the same on retries).")
+    payload = models.JSONField()
+    article_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The article the event is about: its events are delivered in order."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True, help_text="The last attempt's round trip.")
+    response_excerpt = models.TextField(blank=True, help_text="The start of the receiver's last answer.")
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name_plural = "webhook deliveries"
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="webhook_delivery_due"),
+            models.Index(fields=["endpoint", "article_id", "id"], name="webhook_delivery_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} to {self.endpoint}"

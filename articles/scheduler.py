@@ -15,9 +15,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import close_old_connections
 
-from articles import taskqueue
+from articles import changes, taskqueue
 from articles.feeds import polling
 from articles.ingest import queued
+from articles.webhooks import delivery
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,8 @@ DUE_WORK: list[Callable[[], int]] = [
     queued.enqueue_due_imports,
     polling.enqueue_due_feeds,
     taskqueue.fail_abandoned_tasks,
+    changes.sequence_and_prune,
+    delivery.enqueue_due_deliveries,
 ]
 
 

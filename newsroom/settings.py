@@ -168,6 +168,19 @@ if NEWSROOM_TASK_SYNCHRONOUS_COMMIT not in {"on", "off"}:
 NEWSROOM_SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("NEWSROOM_SCHEDULER_INTERVAL_SECONDS", "5"))
 # How many workers may take a queued import before it is left for an editor, with the last error.
 NEWSROOM_TASK_MAX_ATTEMPTS = int(os.environ.get("NEWSROOM_TASK_MAX_ATTEMPTS", "5"))
+# How long the change feed (/api/v1/changes/) keeps its changes, the tombstones of deletions among them; a cursor
+# older than that is answered 410 Gone and its reader starts over (articles/changes.py).
+NEWSROOM_CHANGES_RETENTION_DAYS = float(os.environ.get("NEWSROOM_CHANGES_RETENTION_DAYS", "30"))
+# Webhooks (articles/webhooks/): the wait before each attempt (seconds; Svix's schedule: at once, 5 s, 5 min, 30 min,
+# 2 h, 5 h, 10 h, 10 h), each attempt's timeout, how long an endpoint may fail before it is disabled, and whether
+# private addresses may receive (tests, a receiver beside newsroom).
+NEWSROOM_WEBHOOKS_RETRY_SCHEDULE = [
+    float(part)
+    for part in os.environ.get("NEWSROOM_WEBHOOKS_RETRY_SCHEDULE", "0,5,300,1800,7200,18000,36000,36000").split(",")
+]
+NEWSROOM_WEBHOOKS_TIMEOUT = float(os.environ.get("NEWSROOM_WEBHOOKS_TIMEOUT", "5"))
+NEWSROOM_WEBHOOKS_DISABLE_AFTER_DAYS = float(os.environ.get("NEWSROOM_WEBHOOKS_DISABLE_AFTER_DAYS", "5"))
+NEWSROOM_WEBHOOKS_ALLOW_PRIVATE = env_bool("NEWSROOM_WEBHOOKS_ALLOW_PRIVATE", False)
 # Imports from the admin and the API larger than either limit run on the queue (202 Accepted); smaller ones at once.
 NEWSROOM_SYNC_IMPORT_MAX_PIECES = int(os.environ.get("NEWSROOM_SYNC_IMPORT_MAX_PIECES", "10"))
 NEWSROOM_SYNC_IMPORT_MAX_BYTES = int(os.environ.get("NEWSROOM_SYNC_IMPORT_MAX_BYTES", str(1024 * 1024)))

@@ -17,7 +17,18 @@ from articles.admin.feeds import FeedAdmin
 from articles.admin.imports import ImportBatchAdmin, ImportRecordAdmin
 from articles.admin.sources import SourceAdmin
 from articles.admin.topics import TopicAdmin
-from articles.models import Article, Author, Feed, ImportBatch, ImportRecord, Source, Topic
+from articles.admin.webhooks import WebhookDeliveryAdmin, WebhookEndpointAdmin
+from articles.models import (
+    Article,
+    Author,
+    Feed,
+    ImportBatch,
+    ImportRecord,
+    Source,
+    Topic,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 admin.site.register(Article, ArticleAdmin)
 admin.site.register(Author, AuthorAdmin)
@@ -26,3 +37,5 @@ admin.site.register(Topic, TopicAdmin)
 admin.site.register(ImportBatch, ImportBatchAdmin)
 admin.site.register(ImportRecord, ImportRecordAdmin)
 admin.site.register(Feed, FeedAdmin)
+admin.site.register(WebhookEndpoint, WebhookEndpointAdmin)
+admin.site.register(WebhookDelivery, WebhookDeliveryAdmin)

@@ -1,9 +1,9 @@
 """Routes of `/api/v1/`."""
 
-from django.urls import re_path
+from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
-from articles.api import feeds, views
+from articles.api import changes, feeds, views, webhooks
 from articles.api.exceptions import not_found
 
 app_name = "api"
@@ -17,5 +17,10 @@ router.register("tags", views.TagViewSet, basename="tag")
 router.register("imports", views.ImportViewSet, basename="import")
 router.register("import-batches", views.ImportBatchViewSet, basename="import-batch")
 router.register("feeds", feeds.FeedViewSet, basename="feed")
+router.register("webhooks", webhooks.WebhookEndpointViewSet, basename="webhook")
 
-urlpatterns = [*router.urls, re_path(r"^.*$", not_found)]
+urlpatterns = [
+    path("changes/", changes.ChangeFeedView.as_view(), name="changes"),
+    *router.urls,
+    re_path(r"^.*$", not_found),
+]

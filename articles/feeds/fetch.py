@@ -128,6 +128,12 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "", limits: Limits |
         return _failed(result, "refused", f"The address is not a valid URL: {error}")
 
 
+def guarded_client(limits: Limits, deadline: float) -> httpx.Client:
+    """Return an httpx client that connects only where `limits` allows (`guard.py`), within `deadline`; webhook
+    deliveries are sent through it too."""
+    return _client(limits, deadline)
+
+
 def _client(limits: Limits, deadline: float) -> httpx.Client:
     transport = httpx.HTTPTransport(verify=_tls_context(), trust_env=False)
     transport._pool = httpcore.ConnectionPool(  # httpx's own pool, with a network layer that checks addresses

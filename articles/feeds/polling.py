@@ -22,6 +22,7 @@ from articles.feeds import schedule
 from articles.feeds.fetch import Fetched, fetch
 from articles.ingest.formats import sniff_format
 from articles.models import Article, Feed, ImportBatch
+from articles.webhooks import events as webhook_events
 
 logger = logging.getLogger(__name__)
 FEED_FORMATS = {"rss", "rdf", "atom", "jsonfeed"}
@@ -112,6 +113,10 @@ def poll(feed: Feed, claim: claims.Claim) -> PollResult:
         fields = _outcome(feed, fetched, result, claim)
         if not claims.release(claim, **fields):
             logger.warning("Feed %s: its claim lapsed during the poll; the outcome is not recorded.", feed.pk)
+        else:
+            webhook_events.feed_polled(
+                feed, errors_before=feed.consecutive_errors, errors_now=fields["consecutive_errors"]
+            )
     except DatabaseError as error:
         result.error = f"The database failed during the poll: {type(error).__name__}: {error}".strip()
         _record_failure_after_database_error(feed, fetched, claim, result)

@@ -9,11 +9,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from articles import changes
 from articles.ingest.failures import failure_kind
 from articles.ingest.plan import Decision, LoadSettings, Outcome, ascii_lower, free_slugs
 from articles.ingest.rows import allocate_ids, copy_history, insert_rows
 from articles.models import Article, Author, Byline, ImportBatch, ImportRecord
 from articles.text import collapse_spaces, name_key, slug_for
+from articles.webhooks import events as webhook_events
 
 ORIGIN_MAX = ImportRecord._meta.get_field("origin").max_length
 # What an import changes in an article it updates.
@@ -46,11 +48,13 @@ def write_articles(decisions: list[Decision], *, settings: LoadSettings) -> None
         article.pk = article.id = pk
         article.created_at = article.updated_at = now
     insert_rows(Article, new_articles)
+    changes.record(new_articles, created=True)  # no signal sees a multi-row write
     changed = list(updated.values())
     if changed:
         for article in changed:
             article.updated_at = now
         Article.objects.bulk_update(changed, UPDATED_FIELDS)
+        changes.record(changed, created=False, public_before=changes.public_when_loaded)
         Byline.objects.filter(article__in=changed).delete()
     # Each article's first (or next) history entry, as django-simple-history would write it on save().
     copy_history(
@@ -154,6 +158,7 @@ def write_records(decisions: list[Decision], *, batch: ImportBatch | None) -> li
         for decision, pk in zip(decisions, ids, strict=True)
     ]
     insert_rows(ImportRecord, rows)
+    webhook_events.imports_failed([row for row in rows if row["outcome"] == Outcome.FAILED])
     return ids
 
 

@@ -1,0 +1,170 @@
+"""The change log: every create, update, publish, unpublish and delete of an article, in the order it committed.
+
+Every path that writes articles records its changes here in its own transaction, so a change is logged exactly when
+it happens: `Article.save()` and `delete()` (the workflow, the admin, the API, history reverts) through the signals
+connected in `connect()`, and the importer's multi-row writes, which no signal sees, by calling `record()` itself
+(`ingest/write.py`).
+
+Order. A partner follows the log with a cursor, and the cursor must never pass over a change that commits late. An
+id from a sequence does not give that on PostgreSQL: two transactions take ids 7 and 8, the one with 8 commits
+first, a reader reads 8 and moves its cursor past 7 before 7 is visible. So the rows are written without a place,
+and `sequence_changes()` gives places afterwards, one numbering at a time (an advisory lock on PostgreSQL; SQLite
+has one writer at a time anyway), to the committed rows that have none, in id order. A change committed later is
+numbered later, and a reader sees a whole numbering or none of it: the positions a reader sees only ever grow at
+the end. Two changes of one article are numbered in the order they happened, as the second writer waits on the
+first's row lock before it writes its own change. The cost is a small write after the commit (by the scheduler,
+and by the feed when it finds changes not numbered yet), rather than a lock every article writer would queue on.
+
+Two numberings: `position` counts every change (the desk's feed), `public_position` only the changes readers could
+see (the article public before or after), so an anonymous reader's cursor moves without gaps and tells nothing of
+drafts.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connections, transaction
+from django.db.models import Max, Min
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from articles.models import Article, ArticleChange
+from articles.webhooks.delivery import emit_article_changes
+
+SEQUENCED_AT_ONCE = 5000
+# The advisory lock the numbering holds on PostgreSQL (any constant; "news" in ASCII).
+SEQUENCE_LOCK = 0x6E657773
+
+Kind = ArticleChange.Kind
+
+
+def is_public(status, published_at, *, now=None) -> bool:
+    """Return whether an article of `status` and `published_at` is one readers see (as `published()` says)."""
+    return status == Article.Status.PUBLISHED and published_at is not None and published_at <= (now or timezone.now())
+
+
+def kind_of(*, created: bool, public_before: bool, public_after: bool) -> str:
+    """Return the kind of a change from what it did to the article's publication."""
+    if public_after and not public_before:
+        return Kind.PUBLISHED
+    if public_before and not public_after:
+        return Kind.UNPUBLISHED
+    return Kind.CREATED if created else Kind.UPDATED
+
+
+def record(articles, *, created: bool, public_before=None, using: str | None = None) -> None:
+    """Append one change per article of `articles` (as they stand after the write), in one INSERT.
+
+    `public_before`: whether each was public before (a function of the article; default: public as it stands, for
+    writes that leave the publication alone; nothing was public before a creation).
+    """
+    now = timezone.now()
+    rows = []
+    for article in articles:
+        after = is_public(article.status, article.published_at, now=now)
+        before = False if created else (public_before(article) if public_before else after)
+        rows.append(
+            ArticleChange(
+                article_id=article.pk,
+                revision=article.revision,
+                kind=kind_of(created=created, public_before=before, public_after=after),
+                public_before=before,
+                public_after=after,
+                occurred_at=now,
+            )
+        )
+    if rows:
+        ArticleChange.objects.using(using).bulk_create(rows)
+        emit_article_changes(rows)
+
+
+def public_when_loaded(article) -> bool:
+    """Return whether `article` was public as it was read from the database (as it stands, if it was not read)."""
+    status, published_at = getattr(article, "_loaded_publication", (article.status, article.published_at))
+    return is_public(status, published_at)
+
+
+def _saved(sender, instance, created, raw=False, using=None, **kwargs):
+    if raw:
+        return  # loaddata
+    record([instance], created=created, public_before=public_when_loaded, using=using)
+    instance._loaded_publication = (instance.status, instance.published_at)  # a second save compares with this one
+
+
+def _deleted(sender, instance, using=None, **kwargs):
+    was = is_public(instance.status, instance.published_at)
+    change = ArticleChange.objects.using(using).create(
+        article_id=instance.pk,
+        revision=instance.revision,
+        kind=Kind.DELETED,
+        public_before=was,
+        public_after=False,
+    )
+    emit_article_changes([change])
+
+
+def connect() -> None:
+    """Record the changes of `Article.save()` and `delete()` (queryset deletes included: Django sends the signal
+    for each row it deletes when a receiver listens)."""
+    post_save.connect(_saved, sender=Article, dispatch_uid="article_change_saved")
+    post_delete.connect(_deleted, sender=Article, dispatch_uid="article_change_deleted")
+
+
+def sequence_changes(*, using: str = "default", limit: int = SEQUENCED_AT_ONCE) -> int:
+    """Number the committed changes that have no place yet, in id order; return how many were numbered."""
+    with transaction.atomic(using=using):
+        connection = connections[using]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEQUENCE_LOCK])
+        changes = ArticleChange.objects.using(using)
+        pending = list(changes.filter(position__isnull=True).order_by("id")[:limit])
+        if not pending:
+            return 0
+        top = changes.aggregate(position=Max("position"), public=Max("public_position"))
+        position, public = top["position"] or 0, top["public"] or 0
+        for change in pending:
+            position += 1
+            change.position = position
+            if change.public_before or change.public_after:
+                public += 1
+                change.public_position = public
+        changes.bulk_update(pending, ["position", "public_position"], batch_size=500)
+    return len(pending)
+
+
+def retention() -> timedelta:
+    """Return how long changes (and so the tombstones of deletions) are kept (NEWSROOM_CHANGES_RETENTION_DAYS)."""
+    return timedelta(days=settings.NEWSROOM_CHANGES_RETENTION_DAYS)
+
+
+def prune_changes(now=None) -> int:
+    """Delete the numbered changes older than the retention, the newest change aside; return how many went.
+
+    Only a prefix of the numbering goes, so what is kept stays one unbroken run: a cursor before its start is one
+    that missed changes (`oldest_kept`), and the newest change stays as the mark of where the numbering is.
+    """
+    cutoff = (now or timezone.now()) - retention()
+    numbered = ArticleChange.objects.filter(position__isnull=False)
+    found = numbered.aggregate(last=Max("position"))
+    old = numbered.filter(occurred_at__lt=cutoff).aggregate(through=Max("position"))
+    if found["last"] is None or old["through"] is None:
+        return 0
+    through = min(old["through"], found["last"] - 1)
+    last_public = numbered.filter(public_position__isnull=False).aggregate(last=Max("position"))["last"]
+    if last_public is not None:
+        through = min(through, last_public - 1)  # the public numbering keeps its mark too
+    deleted, _ = numbered.filter(position__lte=through).delete()
+    return deleted
+
+
+def sequence_and_prune() -> int:
+    """The scheduler's source: number what committed since the last tick, then prune; return the rows touched."""
+    return sequence_changes() + prune_changes()
+
+
+def bounds(*, public: bool) -> tuple[int | None, int | None]:
+    """Return the first and last positions kept in the public (or the desk's) numbering, (None, None) if none."""
+    field = "public_position" if public else "position"
+    found = ArticleChange.objects.filter(**{f"{field}__isnull": False}).aggregate(first=Min(field), last=Max(field))
+    return found["first"], found["last"]

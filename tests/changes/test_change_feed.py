@@ -1,0 +1,163 @@
+"""The change feed as a partner reads it: every change in order, public data or a tombstone, nothing of drafts."""
+
+import pytest
+from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from rest_framework.test import APIClient
+
+from articles import changes, workflow
+from articles.ingest.importer import ImportOptions, import_bytes
+from articles.models import Article, ArticleChange
+from tests.changes.conftest import URL
+from tests.conftest import SEED_SHAPED
+
+pytestmark = pytest.mark.django_db
+
+
+def kinds(mirror):
+    return [(event["kind"], event["article_id"], event["tombstone"]) for event in mirror.events]
+
+
+def test_an_anonymous_partner_sees_publication_and_never_a_draft(make_article, mirror_for, editor):
+    draft = make_article("A draft")
+    draft.title = "A draft, edited"
+    draft.save()
+    mirror = mirror_for()
+    mirror.follow()
+    assert mirror.events == [] and mirror.cursor == 0  # the draft left no trace, not even a gap
+
+    workflow.publish([draft], user=editor)
+    draft.refresh_from_db()
+    draft.title = "Now public, edited"
+    draft.save()
+    workflow.unpublish([draft], user=editor)
+    make_article("Another draft")
+    mirror.follow()
+    assert kinds(mirror) == [
+        ("published", draft.pk, True),  # its data is read now: the article is no longer public
+        ("updated", draft.pk, True),
+        ("unpublished", draft.pk, True),
+    ]
+    assert [event["cursor"] for event in mirror.events] == [1, 2, 3]
+    assert mirror.articles == {}
+
+
+def test_the_desk_sees_every_change_with_its_revision(make_article, mirror_for, editor):
+    article = make_article("Desk copy")
+    workflow.publish([article], user=editor)
+    article.refresh_from_db()
+    article_id = article.pk
+    article.delete()
+    mirror = mirror_for(editor)
+    mirror.follow()
+    assert [(e["kind"], e["revision"]) for e in mirror.events] == [("created", 1), ("published", 2), ("deleted", 2)]
+    assert all(e["article_id"] == article_id for e in mirror.events)
+    assert mirror.events[-1]["tombstone"] and mirror.articles == {}
+
+
+def test_a_published_article_carries_the_article_serializers_data(make_article, mirror_for):
+    article = make_article("Harbour fees", status=Article.Status.PUBLISHED, authors=["Ann Lee"])
+    mirror = mirror_for()
+    mirror.follow()
+    detail = APIClient().get(f"/api/v1/articles/{article.pk}/").json()
+    assert mirror.articles == {article.pk: detail}
+
+
+def test_imports_are_in_the_feed_though_they_write_many_rows_at_once(mirror_for):
+    result = import_bytes(SEED_SHAPED.read_bytes(), origin="seed.txt", options=ImportOptions(status="published"))
+    assert result.outcome == "created"
+    mirror = mirror_for()
+    mirror.follow()
+    assert kinds(mirror) == [("published", result.article_id, False)]
+    assert set(mirror.articles) == set(Article.objects.published().values_list("pk", flat=True))
+    changed = SEED_SHAPED.read_bytes().replace(b"the", b"that", 1)
+    again = import_bytes(changed, origin="seed.txt", options=ImportOptions(status="published"))
+    assert again.outcome == "updated"
+    mirror.follow()
+    assert kinds(mirror)[-1] == ("updated", result.article_id, False)
+    assert mirror.events[-1]["revision"] == Article.objects.get(pk=result.article_id).revision
+
+
+def test_a_cursor_older_than_the_changes_kept_is_gone(make_article, mirror_for, settings):
+    settings.NEWSROOM_CHANGES_RETENTION_DAYS = 30
+    old = make_article("Old", status=Article.Status.PUBLISHED)
+    old.title = "Old, edited"
+    old.save()
+    changes.sequence_changes()
+    ArticleChange.objects.update(occurred_at=timezone.now() - timezone.timedelta(days=31))
+    make_article("New", status=Article.Status.PUBLISHED)
+    changes.sequence_changes()
+    assert changes.prune_changes() == 2
+    response = APIClient().get(URL, {"after": 0})
+    assert response.status_code == 410
+    assert response.json()["latest"] == 3
+    assert APIClient().get(URL, {"after": 2}).json()["results"][0]["cursor"] == 3
+
+
+def test_pruning_keeps_the_newest_change_as_the_mark_of_the_numbering(make_article, settings):
+    make_article("Only", status=Article.Status.PUBLISHED)
+    changes.sequence_changes()
+    ArticleChange.objects.update(occurred_at=timezone.now() - timezone.timedelta(days=400))
+    assert changes.prune_changes() == 0
+    assert APIClient().get(URL, {"after": 1}).json() == {"results": [], "cursor": 1, "latest": 1, "has_more": False}
+
+
+@pytest.mark.parametrize("query", [{"after": "x"}, {"after": "-1"}, {"limit": "0"}, {"limit": "5000"}])
+def test_a_bad_cursor_or_limit_is_a_400_that_says_why(query):
+    response = APIClient().get(URL, query)
+    assert response.status_code == 400
+    assert set(response.json()) & {"after", "limit"}
+
+
+def test_a_page_costs_the_same_queries_whatever_its_size(make_article, django_assert_max_num_queries):
+    for number in range(30):
+        make_article(f"Piece {number}", status=Article.Status.PUBLISHED, authors=["Ann Lee"])
+    changes.sequence_changes()
+    with django_assert_max_num_queries(8):
+        page = APIClient().get(URL, {"limit": 30}).json()
+    assert len(page["results"]) == 30
+
+
+OPERATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["create", "create_published", "edit", "publish", "unpublish", "delete", "read"]),
+        st.integers(min_value=0, max_value=50),
+    ),
+    max_size=25,
+)
+
+
+@hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(operations=OPERATIONS)
+def test_a_mirror_following_the_feed_ends_equal_to_the_published_archive(operations, make_article, editor, mirror_for):
+    Article.objects.all().delete()
+    ArticleChange.objects.all().delete()
+    public, desk = mirror_for(), mirror_for(editor)
+    for number, (operation, pick) in enumerate(operations):
+        existing = list(Article.objects.order_by("pk"))
+        article = existing[pick % len(existing)] if existing else None
+        if operation == "create":
+            make_article(f"Piece {number}")
+        elif operation == "create_published":
+            make_article(f"Piece {number}", status=Article.Status.PUBLISHED)
+        elif operation == "read":
+            public.follow()
+        elif article is None:
+            continue
+        elif operation == "edit":
+            article.title = f"Edited {number}"
+            article.save()
+        elif operation == "publish":
+            workflow.publish([article], user=editor, at=timezone.now() - timezone.timedelta(minutes=1))
+        elif operation == "unpublish":
+            workflow.unpublish([article], user=editor)
+        elif operation == "delete":
+            article.delete()
+    public.follow()
+    desk.follow()
+    archive = APIClient()
+    expected = {a.pk: archive.get(f"/api/v1/articles/{a.pk}/").json() for a in Article.objects.published()}
+    assert public.articles == expected
+    assert set(desk.articles) == set(Article.objects.values_list("pk", flat=True))
