@@ -17,6 +17,13 @@ MAX_TRAILER_WORDS = 12
 MAX_RELATED_TITLE_WORDS = 20
 
 _URL = r"(?:https?://|www\.)\S+"
+# The words every kind of chrome line below starts with: one match that fails at once for nearly every line of
+# text, so that the parser pays for the full rules only on the few lines that may be chrome.
+_CHROME_START_RE = re.compile(
+    r"(?:read|source|continue|click|tap|stay|don|subscribe|follow|join|advert|sponsored|share|like|loading|http|www"
+    r"|leave|cancel|post|your|required|save|you|related|recommended|trending|also|see|\d|id|home)",
+    re.IGNORECASE,
+)
 _END = r"[\s.:!…»›>|→-]*"
 _TRAILER_RE = re.compile(
     "^(?:"
@@ -55,8 +62,15 @@ _RELATED_HEADING_RE = re.compile(
 _SEE_ALSO_RE = re.compile(r"^(?:read also|also read|see also|related|recommended)\s*:\s*\S.*$", re.IGNORECASE)
 
 
+def may_be_chrome(line: str) -> bool:
+    """Return whether `line` starts as some chrome line does: False for nearly every line of text, at once."""
+    return _CHROME_START_RE.match(line) is not None
+
+
 def is_chrome_line(line: str) -> bool:
     """Return whether `line` (stripped) is a trailer or a line of page chrome rather than the piece's text."""
+    if not _CHROME_START_RE.match(line):
+        return False
     words = len(line.split())
     if not words:
         return False
@@ -71,6 +85,8 @@ def is_chrome_line(line: str) -> bool:
 def opens_theme_section(line: str) -> bool:
     """Return whether `line` is a theme's heading over a list of other pieces ("Related Articles") or over its
     comment form ("Leave a Reply")."""
+    if not _CHROME_START_RE.match(line):
+        return False
     return len(line.split()) <= MAX_TRAILER_WORDS and bool(_RELATED_HEADING_RE.match(line))
 
 

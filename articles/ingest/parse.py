@@ -17,7 +17,7 @@ from articles.ingest.bylines import (
     starts_like_byline,
     strip_by,
 )
-from articles.ingest.chrome import PAGE_CHROME, in_theme_section, is_chrome_line, opens_theme_section
+from articles.ingest.chrome import PAGE_CHROME, in_theme_section, is_chrome_line, may_be_chrome, opens_theme_section
 from articles.ingest.clean import Edit
 from articles.ingest.formats.blocks import HEADING, LIST, PARAGRAPH, HtmlBlock
 from articles.ingest.formats.fields import ItemFields
@@ -315,10 +315,11 @@ def _body_lines(text: str, edits: list[Edit]) -> list[str]:
         line = raw.strip()
         if not line:
             continue
-        in_section = opens_theme_section(line) or (in_section and in_theme_section(line))
-        if in_section or _is_page_chrome(line):
-            edits.append(Edit(PAGE_CHROME, line, "", offset + raw.index(line[0])))
-            continue
+        if in_section or "_" in line or may_be_chrome(line):
+            in_section = opens_theme_section(line) or (in_section and in_theme_section(line))
+            if in_section or _is_page_chrome(line):
+                edits.append(Edit(PAGE_CHROME, line, "", offset + raw.index(line[0])))
+                continue
         if "…" in line:
             line = _CONTINUED_RE.sub("", line)
         # A line that starts in lower case continues a hard-wrapped paragraph.
