@@ -373,11 +373,8 @@ def _proven_articles(staged: list[StagedPiece], sources: dict[str, Source], know
     """Return, by `id()` of the piece, the stored article that a piece with a guessed title or no source is proven
     to be by its raw bytes: a retry's own record's article, or the article its (source, title) finds when an
     import of that article stored the same bytes before. At most two queries, and only for such pieces."""
-    doubtful = [
-        (piece, sources.get(piece.source_name.casefold()) if piece.source_name else None)
-        for piece in staged
-        if piece.parsed.title_from != TITLE_GIVEN or not piece.source_name
-    ]
+    with_sources = [(p, sources.get(p.source_name.casefold()) if p.source_name else None) for p in staged]
+    doubtful = [(piece, source) for piece, source in with_sources if _in_doubt(piece, source)]
     if not doubtful:
         return {}
     instances = {a.pk: a for a in [*known.by_identity.values(), *known.by_fingerprint.values()] if a.pk}
