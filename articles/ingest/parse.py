@@ -17,6 +17,7 @@ from articles.ingest.bylines import (
     starts_like_byline,
     strip_by,
 )
+from articles.ingest.chrome import PAGE_CHROME, in_theme_section, is_chrome_line, may_be_chrome, opens_theme_section
 from articles.ingest.clean import Edit
 from articles.ingest.formats.blocks import HEADING, LIST, PARAGRAPH, HtmlBlock
 from articles.ingest.formats.fields import ItemFields
@@ -24,6 +25,15 @@ from articles.ingest.formats.fields import ItemFields
 HEADING_PREFIX = "## "
 # A derived title keeps this many words of the first sentence.
 DERIVED_TITLE_WORDS = 12
+# Where a piece's title came from (`ParsedPiece.title_from`). Only a title given as the title (the piece's header,
+# an item's own title) names the piece; one read from its footer or its last line, or made from its first sentence,
+# is a guess, and the importer never lets a guess decide that a piece is an article already stored (`plan.py`).
+TITLE_GIVEN = "given"
+TITLE_FROM_FOOTER = "footer"
+TITLE_FROM_LAST_LINE = "last line"
+TITLE_FROM_FIRST_SENTENCE = "first sentence"
+NO_SOURCE_WARNING = "The piece does not name its source."
+NO_ITEM_SOURCE_WARNING = "The item does not name its source."
 # Lines longer than this are prose, never a title, subheading or category line.
 MAX_TITLE_WORDS = 30
 MAX_SUBHEADING_WORDS = 12
@@ -69,11 +79,6 @@ _FOOTER_PARAGRAPH_RE = re.compile(
 _CUT_FOOTER_RE = re.compile(r"The post\b[^\n]*\s*\Z")
 _CHROME_TOKEN_RE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 _CHROME_LINE_RE = re.compile(r"^(?:ID:\s*\d+|home\b.*\bFull Article)$", re.IGNORECASE)
-_TRAILER_LINE_RE = re.compile(
-    r"^(?:read more|read full story|read the full story|source link|continue reading\b.*|click here\b.*|"
-    r"stay updated\b.*|don'?t miss out\b.*|advertisement|share this:?)$",
-    re.IGNORECASE,
-)
 _CONTINUED_RE = re.compile(r"(?<=…)\s*(?:Continued|Read More)\s*$", re.IGNORECASE)
 # "Vanguardngr | 24-01-2026 08:34pm |": an aggregator's outlet-and-date line where a byline would be.
 _OUTLET_DATE_RE = re.compile(
@@ -130,6 +135,7 @@ _NORMALISE_TABLE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'
 class ParsedPiece:
     title: str
     title_derived: bool = False
+    title_from: str = TITLE_GIVEN
     byline: str | None = None
     authors: list[AuthorName] = field(default_factory=list)
     source_name: str | None = None
@@ -173,13 +179,14 @@ def parse_piece(text: str) -> ParsedPiece:
         text = text[date_prefix.end() :]
 
     text, footer_title, source_name, truncated = _split_footer(text, warnings)
-    lines = _body_lines(text)
+    edits: list[Edit] = []
+    lines = _body_lines(text, edits)
 
     source_from_banner = _take_banner(lines, warnings) if source_name is None else _drop_banner(lines)
     if source_name is None and source_from_banner:
         source_name = source_from_banner
 
-    title = _take_title(lines, footer_title, warnings)
+    title, title_from = _take_title(lines, footer_title, warnings)
 
     byline, authors, published, outlet = _take_byline(lines, warnings)
     published_at = published_at or published
@@ -190,7 +197,7 @@ def parse_piece(text: str) -> ParsedPiece:
     blocks = _blocks(lines, title)
     title_derived = title is None
     if title_derived:
-        title = _derive_title(blocks)
+        title, title_from = _derive_title(blocks), TITLE_FROM_FIRST_SENTENCE
         warnings.append(f"The piece has no title; derived “{title}” from its first sentence.")
 
     body_lines, subheadings, summary = _render(blocks)
@@ -200,10 +207,11 @@ def parse_piece(text: str) -> ParsedPiece:
             truncated = True
             warnings.append("The piece ends mid-sentence and has no footer: it looks cut off.")
     if source_name is None:
-        warnings.append("The piece does not name its source.")
+        warnings.append(NO_SOURCE_WARNING)
     return ParsedPiece(
         title=title,
         title_derived=title_derived,
+        title_from=title_from,
         byline=byline,
         authors=authors,
         source_name=source_name,
@@ -212,6 +220,7 @@ def parse_piece(text: str) -> ParsedPiece:
         body="\n\n".join(body_lines),
         subheadings=subheadings,
         warnings=warnings,
+        edits=edits,
         truncated=truncated,
     )
 
@@ -296,14 +305,21 @@ def _split_footer(text: str, warnings: list[str]) -> tuple[str, str | None, str 
     return body, title, source, False
 
 
-def _body_lines(text: str) -> list[str]:
+def _body_lines(text: str, edits: list[Edit]) -> list[str]:
+    """Return the text's non-empty lines, hard-wrapped paragraphs joined, page chrome and trailers dropped (each drop
+    logged in `edits`, at its offset in `text`): a trailer is never a title or body text."""
     lines = []
+    position, in_section = 0, False
     for raw in text.split("\n"):
+        offset, position = position, position + len(raw) + 1
         line = raw.strip()
-        if not line or _CHROME_LINE_RE.match(line) or _TRAILER_LINE_RE.match(line):
+        if not line:
             continue
-        if "_" in line and _CHROME_TOKEN_RE.search(line) and len(line.split()) <= 10:
-            continue
+        if in_section or "_" in line or may_be_chrome(line):
+            in_section = opens_theme_section(line) or (in_section and in_theme_section(line))
+            if in_section or _is_page_chrome(line):
+                edits.append(Edit(PAGE_CHROME, line, "", offset + raw.index(line[0])))
+                continue
         if "…" in line:
             line = _CONTINUED_RE.sub("", line)
         # A line that starts in lower case continues a hard-wrapped paragraph.
@@ -312,6 +328,12 @@ def _body_lines(text: str) -> list[str]:
         else:
             lines.append(line)
     return lines
+
+
+def _is_page_chrome(line: str) -> bool:
+    if _CHROME_LINE_RE.match(line) or is_chrome_line(line):
+        return True
+    return "_" in line and bool(_CHROME_TOKEN_RE.search(line)) and len(line.split()) <= 10
 
 
 def _is_short_line(line: str, max_words: int = 6) -> bool:
@@ -340,8 +362,9 @@ def _title_like(line: str) -> bool:
     return not _ends_closed(line) or (line.endswith(("?", "!")) and words <= 20)
 
 
-def _take_title(lines: list[str], footer_title: str | None, warnings: list[str]) -> str | None:
-    """Remove the header title lines (and any category lines above a repeated title); return the title."""
+def _take_title(lines: list[str], footer_title: str | None, warnings: list[str]) -> tuple[str | None, str]:
+    """Remove the header title lines (and any category lines above a repeated title); return the title and where
+    it came from (`TITLE_GIVEN`, `TITLE_FROM_FOOTER`, `TITLE_FROM_LAST_LINE`; None when the piece has none)."""
     pair = next((k for k in range(min(3, len(lines) - 1)) if lines[k] == lines[k + 1] and _title_like(lines[k])), None)
     if pair is not None:
         header, dropped = lines[pair], lines[:pair]
@@ -353,8 +376,8 @@ def _take_title(lines: list[str], footer_title: str | None, warnings: list[str])
                 f"The repeated line “{header}” differs from the footer's title; took it for a caption and used the "
                 "footer's title."
             )
-            return footer_title
-        return header
+            return footer_title, TITLE_FROM_FOOTER
+        return header, TITLE_GIVEN
 
     if lines and _title_like(lines[0]) and not looks_like_byline(lines[0]):
         header = lines[0]
@@ -362,25 +385,25 @@ def _take_title(lines: list[str], footer_title: str | None, warnings: list[str])
         if footer_title:
             if same_title(header, footer_title):
                 del lines[0]
-                return header
+                return header, TITLE_GIVEN
             # A category line above the title: drop it only when the title itself follows.
             if len(lines) > 1 and same_title(lines[1], footer_title) and _is_short_line(header, 4):
                 warnings.append(f"Dropped the line above the title: “{header}”.")
                 del lines[:2]
-                return footer_title
+                return footer_title, TITLE_GIVEN
             if len(header.split()) <= MAX_SUBHEADING_WORDS:
                 warnings.append(f"The footer's title “{footer_title}” differs from the first line “{header}”.")
-            return footer_title
+            return footer_title, TITLE_FROM_FOOTER
         if not followed_by_list:
             del lines[0]
-            return header
+            return header, TITLE_GIVEN
     if footer_title:
-        return footer_title
+        return footer_title, TITLE_FROM_FOOTER
     # A publisher page may print the title after the body.
     if len(lines) >= 2 and _title_like(lines[-1]) and _ends_closed(lines[-2]) and len(lines[-1].split()) >= 3:
         warnings.append("Title taken from the last line of the piece.")
-        return lines.pop()
-    return None
+        return lines.pop(), TITLE_FROM_LAST_LINE
+    return None, TITLE_FROM_FIRST_SENTENCE
 
 
 def _take_byline(
@@ -529,6 +552,7 @@ class _ItemBody:
     byline_authors: list[AuthorName] = field(default_factory=list)
     outlet: str | None = None
     truncated: bool = False
+    edits: list[Edit] = field(default_factory=list)
 
 
 def parse_item(fields: ItemFields) -> ParsedPiece:
@@ -548,15 +572,16 @@ def parse_item(fields: ItemFields) -> ParsedPiece:
         body = _text_body(fields.text or "", title, warnings)
 
     summary, summary_source = _item_summary(fields, body, warnings)
+    title_from = TITLE_GIVEN
     if title is None and body.footer_title:
-        title = body.footer_title
+        title, title_from = body.footer_title, TITLE_FROM_FOOTER
     elif title and body.footer_title and not same_title(title, body.footer_title):
         warnings.append(f"The footer's title “{body.footer_title}” differs from the item's title.")
     title_derived = False
     texts = [block.text for block in body.blocks]
     if title is None:
         title = _derive_title([text.removeprefix(HEADING_PREFIX) for text in texts]) if texts else "Untitled"
-        title_derived = True
+        title_derived, title_from = True, TITLE_FROM_FIRST_SENTENCE
         warnings.append(f"The item has no title; derived “{title}” from its first sentence.")
 
     authors = _item_authors(fields.authors)
@@ -575,6 +600,7 @@ def parse_item(fields: ItemFields) -> ParsedPiece:
     return ParsedPiece(
         title=title,
         title_derived=title_derived,
+        title_from=title_from,
         byline=byline,
         authors=authors,
         source_name=source_name,
@@ -583,6 +609,7 @@ def parse_item(fields: ItemFields) -> ParsedPiece:
         body="\n\n".join(texts),
         subheadings=[block.text.removeprefix(HEADING_PREFIX) for block in body.blocks if block.kind == HEADING],
         warnings=warnings,
+        edits=body.edits,
         truncated=body.truncated,
         format=fields.format,
         external_id=fields.external_id,
@@ -599,7 +626,7 @@ def _html_body(html: str, title: str | None, warnings: list[str], *, raw_wordpre
     warnings.extend(converted.warnings)
     body = _ItemBody(truncated=converted.teaser)
     blocks = _split_item_footers(converted.blocks, body, warnings)
-    blocks = [block for block in (_without_trailer(block) for block in blocks) if block is not None]
+    blocks = _without_trailers(blocks, body.edits)
     blocks = _without_title_repeats(blocks, title, warnings)
     if blocks and blocks[0].kind == PARAGRAPH:
         lines = blocks[0].text.split("\n")
@@ -647,16 +674,31 @@ def _split_item_footers(blocks: list[HtmlBlock], body: _ItemBody, warnings: list
     return kept
 
 
-def _without_trailer(block: HtmlBlock) -> HtmlBlock | None:
-    """Return the block without page chrome and "Read more" trailers: None when nothing else is left."""
-    if block.kind == LIST:
-        return block
-    text = block.text.removeprefix(HEADING_PREFIX) if block.kind == HEADING else block.text
-    if "…" in text:
-        text = _CONTINUED_RE.sub("", text).rstrip()
-    if _TRAILER_LINE_RE.match(text) or _CHROME_LINE_RE.match(text) or not text.strip():
-        return None
-    return HtmlBlock(block.kind, HEADING_PREFIX + text if block.kind == HEADING else text, block.links)
+def _without_trailers(blocks: list[HtmlBlock], edits: list[Edit]) -> list[HtmlBlock]:
+    """Return the blocks without page chrome and trailers ("Read more", a theme's "Related Articles" and the titles
+    under it), each drop logged in `edits` at its offset in the blocks' text."""
+    kept, position, in_section = [], 0, False
+    for block in blocks:
+        offset, position = position, position + len(block.text) + 2
+        if block.kind == LIST:
+            items = [line.removeprefix("- ") for line in block.text.split("\n")]
+            in_section = in_section and all(in_theme_section(item) for item in items)
+            if in_section:
+                edits.append(Edit(PAGE_CHROME, block.text, "", offset))
+            else:
+                kept.append(block)
+            continue
+        text = block.text.removeprefix(HEADING_PREFIX) if block.kind == HEADING else block.text
+        if "…" in text:
+            text = _CONTINUED_RE.sub("", text).rstrip()
+        if not text.strip():
+            continue
+        in_section = opens_theme_section(text) or (in_section and in_theme_section(text))
+        if in_section or _CHROME_LINE_RE.match(text) or is_chrome_line(text):
+            edits.append(Edit(PAGE_CHROME, block.text, "", offset))
+            continue
+        kept.append(HtmlBlock(block.kind, HEADING_PREFIX + text if block.kind == HEADING else text, block.links))
+    return kept
 
 
 def _without_title_repeats(blocks: list[HtmlBlock], title: str | None, warnings: list[str]) -> list[HtmlBlock]:
@@ -687,7 +729,8 @@ def _text_body(text: str, title: str | None, warnings: list[str]) -> _ItemBody:
         truncated = True
         text = stripped
         warnings.append("The item's body is only a teaser (it ends with “[…]”): the piece is cut short.")
-    lines = _body_lines(text)
+    edits: list[Edit] = []
+    lines = _body_lines(text, edits)
     if title and lines and same_title(lines[0], title):
         del lines[0]
     byline, authors, _, outlet = _take_byline(lines, warnings)
@@ -700,7 +743,7 @@ def _text_body(text: str, title: str | None, warnings: list[str]) -> _ItemBody:
             blocks.append(HtmlBlock(LIST, line))
         else:
             blocks.append(HtmlBlock(PARAGRAPH, line))
-    return _ItemBody(blocks, footer_title, footer_source, byline, authors, outlet, truncated)
+    return _ItemBody(blocks, footer_title, footer_source, byline, authors, outlet, truncated, edits)
 
 
 def _item_summary(fields: ItemFields, body: _ItemBody, warnings: list[str]) -> tuple[str, str | None]:
@@ -715,8 +758,7 @@ def _item_summary(fields: ItemFields, body: _ItemBody, warnings: list[str]) -> t
         teaser = stripped != fields.summary
         blocks = [HtmlBlock(PARAGRAPH, " ".join(p.split())) for p in stripped.split("\n\n") if p.strip()]
     probe = _ItemBody()
-    blocks = _split_item_footers(blocks, probe, [])
-    blocks = [block for block in (_without_trailer(block) for block in blocks) if block is not None]
+    blocks = _without_trailers(_split_item_footers(blocks, probe, []), [])
     summary = " ".join(" ".join(block.text.removeprefix(HEADING_PREFIX).split()) for block in blocks)
     start = " ".join(" ".join(block.text.split()) for block in body.blocks if block.kind == PARAGRAPH)
     if teaser or not summary or start.startswith(summary[:60]):
@@ -740,7 +782,7 @@ def _item_source(fields: ItemFields, body: _ItemBody, summary_source: str | None
     if fields.source_hint:
         warnings.append(f"The item does not name its source; took the feed's title “{fields.source_hint}”.")
         return fields.source_hint
-    warnings.append("The item does not name its source.")
+    warnings.append(NO_ITEM_SOURCE_WARNING)
     return None
 
 

@@ -7,6 +7,14 @@ Identity rules:
   its last import (its `revision` moved past `imported_revision`): the editor's work is kept;
 - otherwise `created`.
 
+A (source, title) identity is only an identity when both are known: a piece that names no source, or whose title
+was read from its footer or its last line or made from its first sentence (`ParsedPiece.title_from`), never
+`updated`s an article (nor is a `conflict` with one) through it. Different pieces cut the same way share such a
+guess ("Untitled", a trailer taken for the title), and an update would replace one story's text with another's.
+Such a piece is `created`, under a slug of its own, with a warning saying why; the same piece imported again is
+`unchanged` by its text, and another text under the same guess is a new article, unless its raw bytes are those an
+earlier import of that article stored (a retry, a re-derive with today's cleaner): the same bytes are the same piece.
+
 An item of a document (a feed, an export) that has an identity at its source (its guid, else its link) is matched
 by that identity first, within its source (the `article_external_id_unique*` constraints):
 - the same identity with the same content (title, summary, text, link, language, tags, publication time):
@@ -22,6 +30,7 @@ writes are the sources the pieces name that do not exist yet (never on a dry run
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -34,6 +43,7 @@ from django.utils import timezone
 from taggit.models import TaggedItem
 
 from articles import workflow
+from articles.ingest.parse import TITLE_FROM_FIRST_SENTENCE, TITLE_FROM_FOOTER, TITLE_FROM_LAST_LINE, TITLE_GIVEN
 from articles.ingest.staging import StagedPiece
 from articles.models import Article, ImportBatch, ImportRecord, Source, fingerprint_in
 from articles.text import collapse_spaces, slug_for
@@ -47,6 +57,11 @@ CONFLICT_WARNING = "An editor has changed this article since it was imported; th
 EXTERNAL_ID_MAX = Article._meta.get_field("external_id").max_length
 TITLE_MAX = Article._meta.get_field("title").max_length
 SOURCE_NAME_MAX = Source._meta.get_field("name").max_length
+_GUESSED_TITLE = {
+    TITLE_FROM_FOOTER: "was read from its footer",
+    TITLE_FROM_LAST_LINE: "was taken from its last line",
+    TITLE_FROM_FIRST_SENTENCE: "was made from its first sentence",
+}
 
 
 @dataclass
@@ -80,6 +95,7 @@ def plan_batch(
     good = [s for s in staged if s.ok]
     sources = _sources_for(good, create=not settings.dry_run)
     known = _existing_articles(good, sources, batch=batch)
+    known.proven = _proven_articles(good, sources, known)
     decisions = []
     for piece in staged:
         if not piece.ok:
@@ -102,12 +118,55 @@ def _plan_text(piece: StagedPiece, source: Source | None, known: "_Known", setti
     identity = (_source_key(source), piece.slug)
     twin = known.by_fingerprint.get(piece.fingerprint)
     if twin is not None:
-        same_piece = (_source_key(twin.source), twin.slug) == identity
+        same_piece = _source_key(twin.source) == identity[0] and _own_slug(twin.slug, piece.slug)
         return Decision(piece, Outcome.UNCHANGED if same_piece else Outcome.DUPLICATE, twin)
+    proven = known.proven.get(id(piece))
+    if proven is not None:
+        return _plan_change(proven, piece, known, settings)
     article = known.by_identity.get(identity)
     if article is None:
         return Decision(piece, Outcome.CREATED, _new_article(piece, source, settings))
+    doubt = _identity_doubt(piece, source, article)
+    if doubt:
+        slug = _free_slug(piece, source, known)
+        return Decision(piece, Outcome.CREATED, _new_article(piece, source, settings, slug=slug), [doubt])
     return _plan_change(article, piece, known, settings)
+
+
+def _identity_doubt(piece: StagedPiece, source: Source | None, article: Article) -> str:
+    """Return why the piece's (source, title) does not prove it is `article`, or "" when it does.
+
+    The one rule for what a (source, title) identity is worth: both must be known, the title given as the piece's
+    title (`_proven_articles` finds the pieces whose bytes prove them anyway)."""
+    if not _in_doubt(piece, source):
+        return ""
+    guessed = _GUESSED_TITLE.get(piece.parsed.title_from)
+    which = f"article {article.pk}" if article.pk else "an article imported earlier in this import"
+    reason = "the piece names no source" if source is None else f"the piece's title {guessed}"
+    return (
+        f"Imported as a new article, not as an update of {which} (“{article.title}”): {reason}, so its title is "
+        "not proof that it is the same piece."
+    )
+
+
+def _in_doubt(piece: StagedPiece, source: Source | None) -> bool:
+    return source is None or piece.parsed.title_from != TITLE_GIVEN
+
+
+def _own_slug(slug: str, wanted: str) -> bool:
+    """Return whether `slug` is the one a piece with the slug `wanted` gets: the slug itself, or the slug with the
+    suffix of a piece whose identity was in doubt (`_free_slug`)."""
+    return slug == wanted or re.fullmatch(rf"{re.escape(wanted[:190])}-[0-9a-f]{{6}}", slug) is not None
+
+
+def _free_slug(piece: StagedPiece, source: Source | None, known: "_Known") -> str:
+    """Return a slug for a piece whose title another article of its source has: suffixed from its text, and free."""
+    candidates = [_suffixed(piece.slug, piece.fingerprint if n == 0 else f"{piece.fingerprint}:{n}") for n in range(8)]
+    stored = set(Article.objects.filter(slug__in=candidates).values_list("slug", flat=True))
+    for slug in candidates:
+        if slug not in stored and (_source_key(source), slug) not in known.by_identity:
+            return slug
+    return _suffixed(piece.slug, f"{piece.fingerprint}:{piece.raw.origin}:{len(known.by_identity)}")
 
 
 def _plan_item(
@@ -122,7 +181,7 @@ def _plan_item(
             same_piece = (_source_key(twin.source), twin.slug) == (key[0], piece.slug) and not twin.external_id
             return Decision(piece, Outcome.UNCHANGED if same_piece else Outcome.DUPLICATE, twin)
         article = known.by_identity.get((key[0], piece.slug))
-        if article is not None and not article.external_id:
+        if article is not None and not article.external_id and not _identity_doubt(piece, source, article):
             return _plan_change(article, piece, known, settings)
         slug = piece.slug if article is None else _suffixed(piece.slug, external_id)
         return Decision(piece, Outcome.CREATED, _new_article(piece, source, settings, slug=slug))
@@ -261,6 +320,7 @@ class _Known:
     by_external: dict
     first_origin: dict
     stored_tags: dict
+    proven: dict = field(default_factory=dict)
 
     def tags_of(self, article: Article) -> list[str]:
         if getattr(article, "_staged_tags", None) is not None:
@@ -307,6 +367,38 @@ def _existing_articles(staged: list[StagedPiece], sources: dict[str, Source], *,
             for article_id, origin in earlier.values_list("article_id", "origin"):
                 known.first_origin.setdefault(items[article_id], origin)
     return known
+
+
+def _proven_articles(staged: list[StagedPiece], sources: dict[str, Source], known: _Known) -> dict[int, Article]:
+    """Return, by `id()` of the piece, the stored article that a piece with a guessed title or no source is proven
+    to be by its raw bytes: a retry's own record's article, or the article its (source, title) finds when an
+    import of that article stored the same bytes before. At most two queries, and only for such pieces."""
+    with_sources = [(p, sources.get(p.source_name.casefold()) if p.source_name else None) for p in staged]
+    doubtful = [(piece, source) for piece, source in with_sources if _in_doubt(piece, source)]
+    if not doubtful:
+        return {}
+    instances = {a.pk: a for a in [*known.by_identity.values(), *known.by_fingerprint.values()] if a.pk}
+    proven = {}
+    retries = {piece.raw.retry_of: piece for piece, _ in doubtful if piece.raw.retry_of}
+    if retries:
+        records = ImportRecord.objects.filter(pk__in=list(retries), article__isnull=False).select_related(
+            "article__source"
+        )
+        for record in records:
+            proven[id(retries[record.pk])] = instances.setdefault(record.article_id, record.article)
+    wanted = {}
+    for piece, source in doubtful:
+        article = known.by_identity.get((_source_key(source), piece.slug))
+        if id(piece) not in proven and article is not None and article.pk is not None:
+            wanted.setdefault((article.pk, piece.sha256), []).append(piece)
+    if wanted:
+        records = ImportRecord.objects.filter(
+            article_id__in=sorted({pk for pk, _ in wanted}), raw_sha256__in=sorted({sha for _, sha in wanted})
+        )
+        for pair in set(records.values_list("article_id", "raw_sha256")):
+            for piece in wanted.get(pair, []):
+                proven[id(piece)] = instances[pair[0]]
+    return proven
 
 
 def _stored_tags(article_ids: list[int]) -> dict[int, list[str]]:

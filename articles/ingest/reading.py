@@ -126,6 +126,19 @@ def iter_piece_inputs(paths: Iterable[str], *, pattern: str = "*.txt", max_bytes
             yield from pieces_by_content(path, max_bytes=max_bytes)
 
 
+def count_piece_files(paths: Iterable[str], *, pattern: str = "*.txt") -> int | None:
+    """Return how many pieces `iter_piece_inputs` finds under `paths`, counting each file once, from the folders'
+    listings alone (nothing is opened): a progress bar's total. A document of many items counts as one; None when
+    standard input is among the paths (its length is unknown until it is read)."""
+    matches = re.compile(translate(pattern)).match
+    total = 0
+    for path in paths:
+        if path == STDIN:
+            return None
+        total += sum(1 for _ in _search_folder(path, matches)) if os.path.isdir(path) else 1
+    return total
+
+
 def pieces_by_content(path: str, *, max_bytes: int, origin: str | None = None) -> Iterator["PieceInput"]:
     """Yield the file at `path` as its content says: a document's items, a refusal, or the path of a text piece
     (a `PieceFile` when it is named `origin` rather than its path).

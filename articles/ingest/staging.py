@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from articles.ingest import formats
 from articles.ingest.decode import DecodeError, decode_bytes
-from articles.ingest.parse import ParsedPiece
+from articles.ingest.parse import NO_ITEM_SOURCE_WARNING, NO_SOURCE_WARNING, ParsedPiece
 from articles.ingest.prepare import prepare_item, prepare_piece
 from articles.ingest.reading import PieceInput, RawPiece, as_raw_piece, too_large
 from articles.text import collapse_spaces, fingerprint_and_word_count, slug_for
@@ -70,7 +70,8 @@ def stage_piece(item: PieceInput, *, clean: bool, max_bytes: int, source: str | 
     if parsed is None:
         return staged
     staged.parsed = parsed
-    staged.warnings.extend(parsed.warnings)
+    # An outlet named by the caller (the command's --source, the API's, a feed's) answers the piece's silence.
+    staged.warnings.extend(w for w in parsed.warnings if not (source and _says_no_source(w)))
     if not parsed.body.strip():
         staged.error = f"The {'item' if raw.is_item else 'piece'} has a title but no body text."
         return staged
@@ -88,6 +89,10 @@ def stage_piece(item: PieceInput, *, clean: bool, max_bytes: int, source: str | 
     staged.slug = slug_for(parsed.title)
     staged.fingerprint, staged.word_count = fingerprint_and_word_count(parsed.body)
     return staged
+
+
+def _says_no_source(warning: str) -> bool:
+    return warning == NO_SOURCE_WARNING or warning.startswith(NO_ITEM_SOURCE_WARNING.rstrip("."))
 
 
 def _prepare_text(raw: RawPiece, staged: StagedPiece, clean: bool, max_bytes: int) -> ParsedPiece | None:

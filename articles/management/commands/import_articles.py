@@ -1,9 +1,11 @@
 """`manage.py import_articles PATH...`: the command line of the import pipeline (articles/ingest)."""
 
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.ingest import ImportOptions
-from articles.management.reporting import ImportReporter
+from articles.management.reporting import ImportReporter, ImportStopped
 from articles.models import Article, ImportBatch
 
 
@@ -34,6 +36,18 @@ class Command(BaseCommand):
         parser.add_argument("--report", metavar="FILE", help="Write one JSON line per piece to FILE.")
         parser.add_argument("--no-clean", action="store_true", help="Keep the text as it arrived (no repairs).")
         parser.add_argument("--batch-size", type=int, default=500, help="Pieces per transaction (default 500).")
+
+    def execute(self, *args, **options):
+        """Run the command; from the command line, failed pieces or a stop end it with their message and exit
+        status, not as an error of the command (Django would print "CommandError: ..."). call_command still
+        raises `ImportStopped`, a CommandError."""
+        try:
+            return super().execute(*args, **options)
+        except ImportStopped as stopped:
+            if not self._called_from_command_line or options.get("traceback"):
+                raise
+            self.stderr.write(str(stopped))
+            sys.exit(stopped.returncode)
 
     def handle(self, *args, paths, pattern, source, status, dry_run, report, no_clean, batch_size, verbosity, **_):
         try:
