@@ -1,16 +1,16 @@
 """The desk's home page: what came in today and over the last 7 and 30 days, and what waits for an editor.
 
 Every number is read from the daily import tallies (`ImportTally`, kept by the import pipeline), never by counting
-import records, so the page costs the same handful of queries at any size of history: one for thirty days of
-tallies, one each for the names of their sources and feeds, and one each for the review queue, failing feeds and
-the editor's recent edits.
+import records, so the page costs the same handful of queries at any size of history: four sums over thirty days
+of tallies (by day, by source, by feed, by day and source), one each for the names of their sources and feeds, and
+one each for the review queue (two), failing feeds and the editor's recent edits.
 """
 
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from articles.admin import charts
@@ -27,6 +27,7 @@ MEASURES = (
 )
 OUTCOMES = ("created", "updated", "unchanged", "duplicate", "conflict", "failed", "ignored")
 LIST_LENGTH = 10
+REPAIR = "repair:"
 
 
 @dataclass
@@ -48,25 +49,26 @@ def build_dashboard(user, *, today: datetime.date | None = None) -> dict:
     """Return everything the home page shows for `user`, in a constant number of queries."""
     today = today or timezone.localdate()
     first_day = today - datetime.timedelta(days=PERIODS[-1][2] - 1)
-    tallies = list(ImportTally.objects.since(first_day).values_list("day", "source_pk", "feed_pk", "measure", "count"))
+    tallies = ImportTally.objects.since(first_day).order_by()
     periods = {key: Totals() for key, _, _ in PERIODS}
-    by_source, by_feed = defaultdict(Totals), defaultdict(Totals)
-    per_day_source, per_day = defaultdict(Counter), defaultdict(Totals)
-    repairs = Counter()
-    for day, source_pk, feed_pk, measure, number in tallies:
-        age = (today - day).days
-        if measure.startswith("repair:"):
-            repairs[measure.removeprefix("repair:")] += number
+    per_day, repairs = defaultdict(Totals), Counter()
+    for day, measure, number in _summed(tallies, "day", "measure"):
+        if measure.startswith(REPAIR):
+            repairs[measure.removeprefix(REPAIR)] += number
             continue
-        for key, _, days in PERIODS:
-            if age < days:
-                periods[key].add(measure, number)
-        by_source[source_pk].add(measure, number)
-        if feed_pk:
-            by_feed[feed_pk].add(measure, number)
         per_day[day].add(measure, number)
-        if measure in OUTCOMES:
-            per_day_source[day][source_pk] += number
+        for key, _, days in PERIODS:
+            if (today - day).days < days:
+                periods[key].add(measure, number)
+    pieces = tallies.exclude(measure__startswith=REPAIR)
+    by_source, by_feed = defaultdict(Totals), defaultdict(Totals)
+    for source_pk, measure, number in _summed(pieces, "source_pk", "measure"):
+        by_source[source_pk].add(measure, number)
+    for feed_pk, measure, number in _summed(pieces.exclude(feed_pk=0), "feed_pk", "measure"):
+        by_feed[feed_pk].add(measure, number)
+    per_day_source = defaultdict(Counter)
+    for day, source_pk, number in _summed(pieces.filter(measure__in=OUTCOMES), "day", "source_pk"):
+        per_day_source[day][source_pk] += number
     source_names = _names(Source.objects.filter(pk__in=by_source).values_list("pk", "name"))
     feed_names = _names(Feed.objects.filter(pk__in=by_feed).values_list("pk", "title", "url"))
     days = [first_day + datetime.timedelta(days=n) for n in range(PERIODS[-1][2])]
@@ -91,6 +93,11 @@ def build_dashboard(user, *, today: datetime.date | None = None) -> dict:
         "first_day": first_day,
         "today": today,
     }
+
+
+def _summed(tallies, *keys):
+    """Return the tallies' counts added up by `keys`, in the database: one row per combination."""
+    return tallies.values_list(*keys).annotate(number=Sum("count")).values_list(*keys, "number")
 
 
 def _names(rows) -> dict[int, str]:

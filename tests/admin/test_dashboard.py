@@ -139,7 +139,7 @@ def test_the_home_page_costs_the_same_queries_with_more_history(
     client, imports, editor, seed_path, make_article, django_assert_max_num_queries
 ):
     client.force_login(editor)
-    with django_assert_max_num_queries(14) as small:
+    with django_assert_max_num_queries(16) as small:
         client.get(HOME)
     for day in range(1, 40):
         ImportTally.objects.create(
