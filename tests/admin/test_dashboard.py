@@ -117,7 +117,7 @@ def test_the_home_page_shows_the_numbers_queues_and_charts(client, imports, edit
     page = response.content.decode()
     assert response.status_code == 200
     assert 'id="desk-dashboard"' in page
-    assert page.count("<figure class=\"desk-chart\"><svg") == 3
+    assert page.count('<figure class="desk-chart"><svg') == 3
     assert "Waiting for a second pair of eyes" in page
     assert "HTTP 503 from the server" in page
     assert "Harbour Wire news" in page
