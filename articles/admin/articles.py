@@ -62,6 +62,7 @@ class BylineInline(admin.TabularInline):
 
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
+    object_history_form_template = "admin/articles/article/object_history_form.html"
     # Read at 1440 px beside the menu and the filters: the flags under the title (as WordPress shows a post's
     # states), the source above its authors, dates short (in full on hover).
     list_display = ["headline", "source_and_byline", "status_badge", "published", "words", "lang", "updated"]
@@ -140,7 +141,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
         gone = not Article.objects.filter(pk=object_id).exists() if str(object_id).isdigit() else True
         if request.method == "POST" and gone and not self.has_delete_permission(request):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        current = Article.objects.filter(pk=object_id).values_list("title", flat=True).first() if not gone else None
+        extra = {"current_title": current, **(extra_context or {})}
+        return super().history_form_view(request, object_id, version_id, extra)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ArticleHistoryContext(self.model, historical_record)

@@ -73,6 +73,25 @@ class ArticleAdminForm(forms.ModelForm):
             # A form opened from a past version (history revert) starts from the current revision, not the old one.
             reverting = hasattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME)
             self.fields["revision"].initial = self._current_revision() if reverting else self.instance.revision
+            if reverting:
+                self._keep_publication()
+
+    def _keep_publication(self):
+        """On a history revert, show the article's current status and publication time, not the old version's:
+        restoring old wording never silently unpublishes, reschedules or republishes. The version's own are named
+        beside the fields; an editor who wants them chooses them."""
+        stored = Article.objects.filter(pk=self.instance.pk).only("status", "published_at").first()
+        if stored is None:
+            return  # restoring a deleted article: its version's status is all there is
+        old_status, old_time = self.instance.get_status_display(), self.instance.published_at
+        self.initial["status"], self.initial["published_at"] = stored.status, stored.published_at
+        when = date_format(timezone.localtime(old_time), "DATETIME_FORMAT") if old_time else "none"
+        self.fields[
+            "status"
+        ].help_text = (
+            f"Kept as it is now. The version being restored was {old_status.lower()}; choose that to restore it too."
+        )
+        self.fields["published_at"].help_text = f"Kept as it is now. The version being restored had: {when}."
 
     def _current_revision(self):
         return Article.objects.filter(pk=self.instance.pk).values_list("revision", flat=True).first()
