@@ -96,7 +96,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ("Record", {"fields": [("word_count", "created_at", "updated_at"), "duplicate_of_link"]}),
     ]
     inlines = [BylineInline]
-    actions = [actions.publish, actions.send_to_review, actions.unpublish, actions.archive, actions.mark_as_duplicate]
+    actions = [
+        actions.publish,
+        actions.send_to_review,
+        actions.unpublish,
+        actions.archive,
+        actions.mark_as_duplicate,
+        actions.bulk_edit,
+    ]
 
     @property
     def media(self):
