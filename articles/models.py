@@ -624,6 +624,9 @@ class ImportBatch(Claimable):
         related_name="batches",
         help_text="The feed whose poll made this batch, so its items and failures can be listed by feed.",
     )
+    tallied_through = models.PositiveBigIntegerField(
+        default=0, editable=False, help_text="The last import record of this batch counted in the import tallies."
+    )
 
     objects = ImportBatchQuerySet.as_manager()
 
@@ -934,3 +937,36 @@ class WebhookDelivery(Claimable):
 
     def __str__(self):
         return f"{self.event} to {self.endpoint}"
+
+
+class ImportTallyQuerySet(models.QuerySet):
+    def since(self, day: datetime.date):
+        return self.filter(day__gte=day)
+
+
+class ImportTally(models.Model):
+    """How many pieces of one kind a day's imports brought, from one source through one feed: the desk's numbers.
+
+    Counting import records on every visit to the dashboard grows with a year of imports; these rows grow with
+    days times sources times measures, and are added to once per import run (`articles.ingest.tally`), from the
+    records the run stored since it was last tallied, so a resumed or retried run never counts a piece twice.
+    `measure` is an outcome (`created`, `failed`...), `warned` (pieces stored with warnings) or `repair:<rule>`
+    (edits the cleaner made by that rule). Source and feed are kept as plain numbers, 0 for none, so that the
+    unique key holds on every database (a NULL never equals another).
+    """
+
+    day = models.DateField()
+    source_pk = models.PositiveIntegerField(default=0, help_text="The source's id, 0 for pieces without one.")
+    feed_pk = models.PositiveIntegerField(default=0, help_text="The feed's id, 0 for pieces from no feed.")
+    measure = models.CharField(max_length=80)
+    count = models.PositiveIntegerField(default=0)
+
+    objects = ImportTallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "source_pk", "feed_pk", "measure"], name="importtally_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.measure}: {self.count}"

@@ -7,9 +7,10 @@ these functions and for every other path that writes an article (the admin's for
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline
@@ -140,3 +141,59 @@ def merge_authors(duplicates: Iterable[Author], *, into: Author, user=None) -> i
             Byline.objects.filter(author=author).update(author=into)
             author.delete()
     return len(duplicates)
+
+
+@dataclass
+class BulkEditReport:
+    """What a bulk edit did: the articles it changed, and each one it left alone with the reason."""
+
+    changed: list[Article] = field(default_factory=list)
+    skipped: list[tuple[Article, str]] = field(default_factory=list)
+
+
+def bulk_edit(articles: Iterable[Article], *, user=None, topics=(), tags=(), source=None, status=None):
+    """Add `topics` and `tags` to `articles`, set their `source` and `status` (each when given); return a report.
+
+    Article by article, each in its own savepoint with a history entry: one the user may not move to `status`
+    (publication rights, as everywhere), or whose new source already has an article with its slug or identity, is
+    skipped with the reason, and the others are still changed. Publishing an article without a time publishes it now.
+    """
+    _require(user, CHANGE_PERMISSION, "change articles")
+    report = BulkEditReport()
+    for article in articles:
+        fields = []
+        if status and article.status != status:
+            published_at = article.published_at
+            if status == Article.Status.PUBLISHED and published_at is None:
+                published_at = timezone.now()
+            try:
+                require_publication_right(user, article, status=status, published_at=published_at)
+            except PermissionDenied as refusal:
+                report.skipped.append((article, str(refusal)))
+                continue
+            article.status, article.published_at = status, published_at
+            fields += ["status", "published_at"]
+        if source is not None and article.source_id != source.pk:
+            article.source = source
+            fields.append("source")
+        new_topics = [topic for topic in topics if topic not in article.topics.all()]
+        new_tags = [tag for tag in tags if tag not in set(article.tags.names())]
+        if not (fields or new_topics or new_tags):
+            report.skipped.append((article, "nothing to change: it already has these values"))
+            continue
+        try:
+            with transaction.atomic():
+                if fields:
+                    article.validate_constraints()
+                if user is not None:
+                    article._history_user = user
+                article.save(update_fields=fields or ["updated_at"])
+                article.topics.add(*new_topics)
+                article.tags.add(*new_tags)
+        except (ValidationError, IntegrityError) as conflict:
+            article.refresh_from_db()
+            reason = " ".join(conflict.messages) if isinstance(conflict, ValidationError) else str(conflict)
+            report.skipped.append((article, reason))
+            continue
+        report.changed.append(article)
+    return report

@@ -4,6 +4,7 @@ One module a job, as in Django's own admin. The model admins are declarations: `
 its byline inline), `authors`, `sources`, `topics` (on `counts`: rows with their number of articles), `imports`
 (the import log) and `feeds` (the subscriptions and their health). Around them: `actions` (the workflow actions,
 each a call into `articles.workflow`), `changelists` (paging, search, the date drill-down, the topic tree),
+`dashboard` and `charts` (the home page),
 `filters`, `forms`, `views` (the import page and the actions' intermediate pages), `provenance` (how an article
 arrived; the history's diffs) and `uploads` (the import page's upload handler). This module registers the model
 admins.
@@ -29,6 +30,9 @@ from articles.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+
+# The home page is the desk's dashboard (articles.admin.dashboard), above the stock list of models.
+admin.site.index_template = "admin/articles/dashboard.html"
 
 admin.site.register(Article, ArticleAdmin)
 admin.site.register(Author, AuthorAdmin)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from articles import workflow
-from articles.admin.forms import MarkDuplicateForm, MergeAuthorsForm
+from articles.admin.forms import BulkEditForm, MarkDuplicateForm, MergeAuthorsForm
 from articles.admin.views import action_choice_page
 from articles.ingest.retry import reimport_records, retry_options
 
@@ -96,6 +96,44 @@ def mark_as_duplicate(model_admin, request, queryset):
         title="Mark as duplicate of another article",
         form=form,
     )
+
+
+@admin.action(description="Edit selected articles (topics, tags, source, status)…", permissions=["change"])
+def bulk_edit(model_admin, request, queryset):
+    """Ask what to change, then change it article by article (`workflow.bulk_edit`) and report what was changed
+    and what was skipped, and why."""
+    form = BulkEditForm(request.POST if "confirm" in request.POST else None, admin_site=model_admin.admin_site)
+    if not form.is_valid():
+        return action_choice_page(
+            model_admin,
+            request,
+            queryset,
+            template="admin/articles/article/bulk_edit.html",
+            title="Edit the selected articles",
+            form=form,
+        )
+    choices = form.cleaned_data
+    try:
+        report = workflow.bulk_edit(
+            list(queryset.select_related("source").prefetch_related("topics")),
+            user=request.user,
+            topics=list(choices["topics"]),
+            tags=choices["tags"],
+            source=choices["source"],
+            status=choices["status"] or None,
+        )
+    except PermissionDenied as error:
+        model_admin.message_user(request, f"Nothing was changed: {error}", messages.ERROR)
+        return None
+    changed = len(report.changed)
+    model_admin.message_user(
+        request,
+        f"Changed {changed} article{'s' if changed != 1 else ''}.",
+        messages.SUCCESS if changed else messages.WARNING,
+    )
+    for article, reason in report.skipped:
+        model_admin.message_user(request, f"Skipped “{article}” (#{article.pk}): {reason}", messages.WARNING)
+    return None
 
 
 @admin.action(description="Merge selected authors into one…", permissions=["delete"])

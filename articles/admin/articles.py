@@ -6,12 +6,15 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.forms import Media
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.views.decorators.csrf import csrf_exempt
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.admin import actions, views
+from articles.admin import actions, preview, views
 from articles.admin.changelists import ArticleChangeList, CappedCountPaginator, apply_search
+from articles.admin.counts import status_links
 from articles.admin.filters import (
     AuthorListFilter,
     DuplicateListFilter,
@@ -25,6 +28,19 @@ from articles.admin.forms import ArticleAdminForm, BylineForm, BylineInlineFormS
 from articles.admin.provenance import ArticleHistoryContext, provenance
 from articles.models import Article, Byline
 from articles.workflow import PUBLISH_PERMISSION
+
+
+def _short_date(moment, short_format: str):
+    """Return a date to fit a narrow column, in full on hover, or a dash."""
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        local.isoformat(),
+        date_format(local, "DATETIME_FORMAT"),
+        date_format(local, short_format),
+    )
 
 
 class BylineInline(admin.TabularInline):
@@ -46,17 +62,10 @@ class BylineInline(admin.TabularInline):
 
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
-    list_display = [
-        "title",
-        "source",
-        "byline",
-        "status",
-        "published_at",
-        "word_count",
-        "language",
-        "flags",
-        "updated_at",
-    ]
+    object_history_form_template = "admin/articles/article/object_history_form.html"
+    # Read at 1440 px beside the menu and the filters: the flags under the title (as WordPress shows a post's
+    # states), the source above its authors, dates short (in full on hover).
+    list_display = ["headline", "source_and_byline", "status_badge", "published", "words", "lang", "updated"]
     ordering = ["-updated_at", "-id"]  # the desk's view, recent work first; served by the article_updated index
     list_filter = [
         "status",
@@ -87,7 +96,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ("Record", {"fields": [("word_count", "created_at", "updated_at"), "duplicate_of_link"]}),
     ]
     inlines = [BylineInline]
-    actions = [actions.publish, actions.send_to_review, actions.unpublish, actions.archive, actions.mark_as_duplicate]
+    actions = [
+        actions.publish,
+        actions.send_to_review,
+        actions.unpublish,
+        actions.archive,
+        actions.mark_as_duplicate,
+        actions.bulk_edit,
+    ]
 
     @property
     def media(self):
@@ -102,7 +118,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
         # Exempt from the CSRF middleware so that the page can set its upload handler before the body is read; the
         # page checks the token itself (views.import_view).
         import_page = self.admin_site.admin_view(csrf_exempt(self.import_view))
-        return [path("import/", import_page, name="articles_article_import"), *super().get_urls()]
+        preview_page = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("import/", import_page, name="articles_article_import"),
+            path("<path:object_id>/preview/", preview_page, name="articles_article_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id):
+        return preview.preview_view(self, request, object_id)
 
     def import_view(self, request):
         return views.import_view(self, request)
@@ -132,7 +156,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
         gone = not Article.objects.filter(pk=object_id).exists() if str(object_id).isdigit() else True
         if request.method == "POST" and gone and not self.has_delete_permission(request):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        current = Article.objects.filter(pk=object_id).values_list("title", flat=True).first() if not gone else None
+        extra = {"current_title": current, **(extra_context or {})}
+        return super().history_form_view(request, object_id, version_id, extra)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ArticleHistoryContext(self.model, historical_record)
@@ -152,12 +178,58 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def changelist_view(self, request, extra_context=None):
         can_import = request.user.has_perm("articles.add_article")
-        extra = {"import_url": reverse("admin:articles_article_import") if can_import else None}
+        extra = {
+            "import_url": reverse("admin:articles_article_import") if can_import else None,
+            "status_counts": status_links(request),
+        }
         return super().changelist_view(request, {**extra, **(extra_context or {})})
+
+    @admin.display(description="title", ordering="title")
+    def headline(self, article):
+        # Two lines at most in the list (admin.css clamps `.clamp-2`); the whole title on hover; the flags below.
+        flags = self.flags(article)
+        return format_html(
+            '<span class="clamp-2" title="{}">{}</span>{}',
+            article.title,
+            article.title,
+            format_html('<span class="row-flags">{}</span>', flags) if flags else "",
+        )
+
+    @admin.display(description="lang.", ordering="language")
+    def lang(self, article):
+        return article.language
+
+    @admin.display(description="words", ordering="word_count")
+    def words(self, article):
+        return article.word_count
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, article):
+        return format_html(
+            '<span class="status-badge status-{}">{}</span>', article.status, article.get_status_display()
+        )
 
     @admin.display(description="authors")
     def byline(self, article):
         return ", ".join(byline.author.name for byline in article.bylines.all())
+
+    @admin.display(description="source · authors", ordering="source__name")
+    def source_and_byline(self, article):
+        names = self.byline(article)
+        return format_html(
+            '<span class="clamp-1">{}</span><span class="clamp-1 byline-quiet" title="{}">{}</span>',
+            article.source.name if article.source_id else "—",
+            names,
+            names or "no byline",
+        )
+
+    @admin.display(description="published", ordering="published_at")
+    def published(self, article):
+        return _short_date(article.published_at, "j M Y")
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, article):
+        return _short_date(article.updated_at, "j M, H:i")
 
     @admin.display(description="flags")
     def flags(self, article):

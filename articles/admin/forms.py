@@ -8,16 +8,17 @@ rule about the article itself (identity, duplicate text) is the model's, reached
 from django import forms
 from django.conf import settings
 from django.contrib.admin.views.main import SEARCH_VAR, ChangeListSearchForm
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+from taggit.utils import parse_tags
 
 from articles.ingest.reading import PieceFile, PieceInput, RawPiece
-from articles.models import Article, Author, Byline
+from articles.models import Article, Author, Byline, Source, Topic
 from articles.workflow import require_publication_right
 
 CONFLICT_MESSAGE = (
@@ -73,6 +74,25 @@ class ArticleAdminForm(forms.ModelForm):
             # A form opened from a past version (history revert) starts from the current revision, not the old one.
             reverting = hasattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME)
             self.fields["revision"].initial = self._current_revision() if reverting else self.instance.revision
+            if reverting:
+                self._keep_publication()
+
+    def _keep_publication(self):
+        """On a history revert, show the article's current status and publication time, not the old version's:
+        restoring old wording never silently unpublishes, reschedules or republishes. The version's own are named
+        beside the fields; an editor who wants them chooses them."""
+        stored = Article.objects.filter(pk=self.instance.pk).only("status", "published_at").first()
+        if stored is None:
+            return  # restoring a deleted article: its version's status is all there is
+        old_status, old_time = self.instance.get_status_display(), self.instance.published_at
+        self.initial["status"], self.initial["published_at"] = stored.status, stored.published_at
+        when = date_format(timezone.localtime(old_time), "DATETIME_FORMAT") if old_time else "none"
+        self.fields[
+            "status"
+        ].help_text = (
+            f"Kept as it is now. The version being restored was {old_status.lower()}; choose that to restore it too."
+        )
+        self.fields["published_at"].help_text = f"Kept as it is now. The version being restored had: {when}."
 
     def _current_revision(self):
         return Article.objects.filter(pk=self.instance.pk).values_list("revision", flat=True).first()
@@ -219,6 +239,33 @@ class MarkDuplicateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["original"].widget = AutocompleteSelect(Article._meta.get_field("duplicate_of"), admin_site)
         self.fields["original"].widget.choices = self.fields["original"].choices
+
+
+class BulkEditForm(forms.Form):
+    """The bulk edit's choices: topics and tags to add, a source and a status to set; each left empty is kept."""
+
+    topics = forms.ModelMultipleChoiceField(queryset=Topic.objects.all(), required=False, label="Add topics")
+    tags = forms.CharField(required=False, label="Add tags", help_text="Separated by commas.")
+    source = forms.ModelChoiceField(queryset=Source.objects.all(), required=False, label="Set the source")
+    status = forms.ChoiceField(
+        choices=[("", "Keep each article's status"), *Article.Status.choices], required=False, label="Set the status"
+    )
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("topics", "source"):
+            widget_class = AutocompleteSelectMultiple if name == "topics" else AutocompleteSelect
+            self.fields[name].widget = widget_class(Article._meta.get_field(name), admin_site)
+            self.fields[name].widget.choices = self.fields[name].choices
+
+    def clean_tags(self):
+        return parse_tags(self.cleaned_data["tags"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) for name in ("topics", "tags", "source", "status")):
+            raise ValidationError("Choose at least one thing to change.")
+        return cleaned
 
 
 class MergeAuthorsForm(forms.Form):

@@ -1,11 +1,13 @@
 """The import log: every run of the importer and every piece it was given, readable by the desk, never edited;
 and the failures inbox, the same records narrowed to the pieces that failed, with their retry."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from articles.admin import actions
 from articles.admin.changelists import CalendarBoundChangeList
@@ -19,7 +21,7 @@ IMPORT_PERMISSION = "articles.add_article"
 class ImportBatchAdmin(admin.ModelAdmin):
     """The import runs. Editors read them all; whoever queued an import follows its batch's page (and only it)."""
 
-    list_display = ["__str__", "channel", "status", "pieces", "initiated_by", "started_at", "finished_at", "counts"]
+    list_display = ["__str__", "channel", "status", "pieces", "initiated_by", "started_at", "finished_at", "outcomes"]
     list_filter = ["status", "channel"]
     list_select_related = ["initiated_by"]
     date_hierarchy = "started_at"
@@ -36,8 +38,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "records",
         "options",
     ]
-    readonly_fields = fields
+    readonly_fields = [*fields, "linked_outcomes"]
     actions = [actions.retry_imports]
+
+    class Media:
+        css = {"all": ["articles/admin.css"]}
 
     def get_changelist(self, request, **kwargs):
         return CalendarBoundChangeList
@@ -50,11 +55,16 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return super().get_queryset(request).visible_to(request.user).with_progress()
 
     def get_fields(self, request, obj=None):
-        """Leave the link to the import records (raw text) out for those who may not read them."""
-        fields = super().get_fields(request, obj)
+        """Leave the links to the import records (raw text) out for those who may not read them."""
+        fields = [field for field in super().get_fields(request, obj) if field != "linked_outcomes"]
         if request.user.has_perm("articles.view_importrecord"):
-            return fields
+            return [field if field != "outcomes" else "linked_outcomes" for field in fields]
         return [field for field in fields if field != "records"]
+
+    def get_list_display(self, request):
+        if request.user.has_perm("articles.view_importrecord"):
+            return [column if column != "outcomes" else "linked_outcomes" for column in self.list_display]
+        return self.list_display
 
     def has_view_permission(self, request, obj=None):
         own = obj is not None and obj.initiated_by_id is not None and obj.initiated_by_id == request.user.pk
@@ -81,8 +91,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     @admin.display(description="outcomes")
     def outcomes(self, batch):
-        counts = {outcome: number for outcome, number in (batch.counts or {}).items() if number}
-        return ", ".join(f"{outcome} {number:,}" for outcome, number in counts.items()) or "none yet"
+        return outcome_badges(batch, link=False)
+
+    @admin.display(description="outcomes")
+    def linked_outcomes(self, batch):
+        return outcome_badges(batch, link=True)
 
     @admin.display(description="import records")
     def records(self, batch):
@@ -90,6 +103,28 @@ class ImportBatchAdmin(admin.ModelAdmin):
             return "none yet"
         url = reverse("admin:articles_importrecord_changelist") + f"?batch__id__exact={batch.pk}"
         return format_html('<a href="{}">{} records</a>', url, f"{batch.recorded:,}")
+
+
+def outcome_badges(batch, *, link: bool):
+    """Return the batch's counts as a row of badges, one per outcome it had, in the pipeline's order; each a link to
+    the batch's records of that outcome when `link` (for those who may read import records)."""
+    counts = batch.counts or {}
+    records = reverse("admin:articles_importrecord_changelist")
+    badges = []
+    for outcome, label in ImportRecord.Outcome.choices:
+        number = counts.get(outcome, 0)
+        if not number:
+            continue
+        text = format_html('<span class="outcome-badge outcome-{}">{} <b>{}</b></span>', outcome, label, f"{number:,}")
+        if link:
+            query = urlencode({"batch__id__exact": batch.pk, "outcome__exact": outcome})
+            text = format_html(
+                '<a href="{}?{}" title="The {} records of this import">{}</a>', records, query, outcome, text
+            )
+        badges.append(text)
+    if not badges:
+        return format_html('<span class="outcome-none">{}</span>', "none yet")
+    return format_html('<span class="outcome-badges">{}</span>', format_html_join(" ", "{}", ((b,) for b in badges)))
 
 
 class ImportRecordAdmin(admin.ModelAdmin):

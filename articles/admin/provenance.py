@@ -1,10 +1,12 @@
 """How an article arrived and what changed it: the provenance panel of the article form (the raw text against the
-imported text, side by side), and the history's word diffs of long texts."""
+imported text, as one flowing text with each change marked in place), and the history's word diffs of long
+texts."""
 
 import difflib
+import re
 
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from articles.models import Article, ImportRecord
@@ -32,24 +34,81 @@ def provenance(article: Article) -> dict | None:
         "raw": raw,
         "edits": record.edits or [],
         "warnings": list(record.warnings or []),
-        "diff": text_diff(raw, clean),
+        "diff": inline_diff(raw, clean, record.edits or []),
         "edited_since_import": article.edited_since_import,
     }
 
 
-def text_diff(raw: str, clean: str):
-    """Return a side-by-side HTML table of the changed lines of raw and clean text (blank lines ignored).
+FOLD_WORDS = 24  # unchanged text longer than this is folded, keeping this many words each side of a change
+TOKENS = re.compile(r"\s+|[^\s]+")
 
-    HtmlDiff escapes `&`, `<` and `>` in the text itself, so the table is safe to insert as it is.
-    """
+
+def inline_diff(raw: str, clean: str, edits: list[dict]):
+    """Return raw against clean text as one flowing HTML text: what arrived and was dropped struck through
+    (`<del>`), what the importer put in its place beside it (`<ins>`), the cleaner's rule on hover, and long
+    unchanged stretches folded to their ends. Lines are matched first and words inside changed lines, so a long
+    piece costs a line diff plus small word diffs. Every piece of text is escaped."""
     if len(raw) + len(clean) > DIFF_MAX_CHARS:
         return None
-    before = [line for line in raw.splitlines() if line.strip()]
-    after = [line for line in clean.splitlines() if line.strip()]
-    table = difflib.HtmlDiff(wrapcolumn=70).make_table(
-        before, after, "As it arrived", "As imported", context=True, numlines=1
+    before, after = raw.splitlines(keepends=True), clean.splitlines(keepends=True)
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        old, new = "".join(before[i1:i2]), "".join(after[j1:j2])
+        if tag == "equal":
+            parts.append(_folded(old))
+        else:
+            parts.extend(_word_changes(old, new, edits))
+    if not any(isinstance(part, _Change) for part in parts):
+        return format_html('<p class="help">{}</p>', "The text arrived exactly as it was imported.")
+    return format_html('<div class="inline-diff">{}</div>', format_html_join("", "{}", ((str(p),) for p in parts)))
+
+
+class _Change(SafeString):
+    """A marked change in the inline diff (HTML, escaped)."""
+
+
+def _word_changes(old: str, new: str, edits: list[dict]) -> list:
+    before, after = TOKENS.findall(old), TOKENS.findall(new)
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if tag == "equal":
+            parts.append(_folded("".join(before[i1:i2])))
+            continue
+        gone, came = "".join(before[i1:i2]), "".join(after[j1:j2])
+        rule = _rule_for(gone, came, edits)
+        marked = format_html(
+            '<span class="diff-change" title="{}">{}{}</span>',
+            f"Cleaner rule: {rule}" if rule else "Changed on import",
+            format_html("<del>{}</del>", gone) if gone else "",
+            format_html("<ins>{}</ins>", came) if came else "",
+        )
+        parts.append(_Change(marked))
+    return parts
+
+
+def _rule_for(gone: str, came: str, edits: list[dict]) -> str:
+    """Return the rule of the cleaning edit that best explains a change, or "" when none is recorded for it."""
+    gone, came = gone.strip(), came.strip()
+    for edit in edits:
+        before, after = str(edit.get("before", "")).strip(), str(edit.get("after", "")).strip()
+        if (gone and before and (gone in before or before in gone)) or (came and after and came == after):
+            return str(edit.get("rule", ""))
+    return ""
+
+
+def _folded(text: str) -> str:
+    words = TOKENS.findall(text)
+    if len(words) <= 4 * FOLD_WORDS:
+        return conditional_escape(text)
+    head, tail = "".join(words[: 2 * FOLD_WORDS]), "".join(words[-2 * FOLD_WORDS :])
+    hidden = "".join(words[2 * FOLD_WORDS : -2 * FOLD_WORDS])
+    return format_html(
+        '{}<details class="diff-fold"><summary>{} unchanged words</summary>{}</details>{}',
+        head,
+        f"{len(hidden.split()):,}",
+        hidden,
+        tail,
     )
-    return mark_safe(table)  # noqa: S308 - every piece of text in it has been escaped by HtmlDiff
 
 
 class ArticleHistoryContext(HistoricalRecordContextHelper):

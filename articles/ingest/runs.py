@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.db.models import Count
 from django.utils import timezone
 
+from articles.ingest import tally
 from articles.models import ImportBatch, ImportRecord
 
 Status = ImportBatch.Status
@@ -48,6 +49,7 @@ def finish_batch(batch: ImportBatch, counts: dict[str, int]) -> None:
     now = timezone.now()
     batch.status, batch.finished_at, batch.heartbeat_at, batch.counts = Status.FINISHED, now, now, counts
     batch.save(update_fields=["status", "finished_at", "heartbeat_at", "counts"])
+    tally.tally_batch(batch.pk)
 
 
 def interrupt_batch(batch: ImportBatch) -> dict[str, int]:
@@ -56,6 +58,7 @@ def interrupt_batch(batch: ImportBatch) -> dict[str, int]:
     now = timezone.now()
     batch.status, batch.finished_at, batch.counts = Status.INTERRUPTED, now, counts
     batch.save(update_fields=["status", "finished_at", "counts"])
+    tally.tally_batch(batch.pk)
     return counts
 
 
@@ -86,6 +89,7 @@ def mark_dead_batches_interrupted() -> list[int]:
         ended = batch.heartbeat_at or batch.started_at
         if still_running.update(status=Status.INTERRUPTED, finished_at=ended, counts=stored_counts(batch.pk)):
             marked.append(batch.pk)
+            tally.tally_batch(batch.pk)
     return marked
 
 

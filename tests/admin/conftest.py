@@ -82,7 +82,8 @@ def revert_url(article, version) -> str:
 
 
 def revert(client, article, version):
-    """Open the history page of `version` and press Save, as a person would: the form as it is shown."""
+    """Open the history page of `version`, choose that version's status and publication time too (the form shows
+    the article's current ones), and press Save."""
     page = client.get(revert_url(article, version))
     assert page.status_code == 200
     form = page.context["adminform"].form

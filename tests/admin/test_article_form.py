@@ -161,7 +161,7 @@ def test_the_provenance_panel_shows_raw_text_edits_and_diff(login, superuser, se
     panel = html.split('id="provenance"')[1]
     assert "Vel-moria" in panel  # raw text, damage and all
     assert "broken-word" in panel and "Ba-ltic" in panel and "Baltic" in panel
-    assert 'class="diff"' in panel and "As it arrived" in panel
+    assert 'class="inline-diff"' in panel and "<del>" in panel and "<ins>" in panel
     assert "seed.txt" in panel and "/admin/articles/importrecord/" in panel
 
 

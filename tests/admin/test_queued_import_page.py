@@ -57,7 +57,7 @@ def test_many_files_are_queued_and_the_page_sends_the_editor_to_the_batch(
 
     deliver(batch.pk)
     html = client.get(batch_page(batch.pk)).content.decode()
-    assert "finished: 12 of 12 pieces imported" in html and "created 12" in html
+    assert "finished: 12 of 12 pieces imported" in html and "Created <b>12</b>" in html
     assert "/admin/articles/importrecord/" not in html, "a reporter is not linked to the raw text"
     assert Article.objects.filter(status=Article.Status.REVIEW).count() == 12
 

@@ -37,8 +37,10 @@ def test_an_editor_finds_the_seed_by_its_body_fixes_it_classifies_it_and_publish
     expect(panel).to_be_visible()
     expect(panel.locator("table.cleaning-edits")).to_contain_text("broken-word")
     expect(panel.locator("table.cleaning-edits")).to_contain_text("Ba-ltic")
-    panel.locator("summary:has-text('side by side')").click()
-    expect(panel.locator("table.diff")).to_be_visible()
+    diff = panel.locator(".inline-diff")
+    expect(diff).to_be_visible()
+    expect(diff.locator(".diff-change del").first).to_be_visible()
+    assert diff.bounding_box()["height"] < 2000, "one flowing text, not a tall side-by-side table"
     screenshot(page, "02-article-change-form")
     screenshot(page, "03-provenance-panel", element=panel)
 
