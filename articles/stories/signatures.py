@@ -1,9 +1,10 @@
 """MinHash signatures over word shingles of a cleaned body, and the LSH band keys stored for them.
 
 Pure Python and numpy, no database and no Django settings: computed in the staging workers with the rest of a
-piece's preparation. The hashing is exact (shingle hashes below 2**32, multipliers below 2**29, arithmetic modulo
-the Mersenne prime 2**61 - 1 without overflow in 64 bits), seeded by a constant, so every process and every machine
-computes the same signature for the same text.
+piece's preparation. Each shingle is hashed to 64 bits (BLAKE2b); permutation i is the multiply-shift hash
+((a_i * x + b_i) mod 2**64) >> 32 with a_i odd, which numpy's wrapping 64-bit arithmetic computes exactly (a
+linear hash modulo a prime that never wraps would order every permutation alike). The constants are seeded, so
+every process and every machine computes the same signature for the same text.
 
 Shingles are runs of SHINGLE_WORDS words of the case-folded text with punctuation dropped and numbers kept (the
 daily outlooks of one outlet differ mostly in their figures). A piece with fewer than MIN_SHINGLES shingles (a
@@ -21,10 +22,10 @@ PERMUTATIONS = 120
 BAND_ROWS = 3
 BANDS = PERMUTATIONS // BAND_ROWS  # 40 bands of 3 rows: a pair at Jaccard 0.4 is a candidate 93% of the time
 MIN_SHINGLES = 12
-_PRIME = np.uint64((1 << 61) - 1)
 _RNG = np.random.default_rng(20261202)
-_A = _RNG.integers(1, 1 << 29, size=PERMUTATIONS, dtype=np.uint64)
-_B = _RNG.integers(0, 1 << 32, size=PERMUTATIONS, dtype=np.uint64)
+_A = _RNG.integers(0, 1 << 63, size=PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_B = _RNG.integers(0, 1 << 63, size=PERMUTATIONS, dtype=np.uint64)
+_SHIFT = np.uint64(32)
 _WORD_RE = re.compile(r"\w+")
 
 
@@ -43,7 +44,7 @@ def shingles(body: str) -> set[str]:
 
 def _shingle_hashes(found: set[str]) -> np.ndarray:
     return np.fromiter(
-        (int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest()) for s in found),
+        (int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest()) for s in found),
         dtype=np.uint64,
         count=len(found),
     )
@@ -52,7 +53,7 @@ def _shingle_hashes(found: set[str]) -> np.ndarray:
 def signature(found: set[str]) -> np.ndarray:
     """Return the MinHash signature (PERMUTATIONS values) of a non-empty set of shingles."""
     hashes = _shingle_hashes(found)
-    return ((np.outer(hashes, _A) + _B) % _PRIME).min(axis=0)
+    return ((np.outer(hashes, _A) + _B) >> _SHIFT).min(axis=0)
 
 
 def band_keys(body: str) -> list[int]:
