@@ -3,7 +3,7 @@
 from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
-from articles.api import feeds, views
+from articles.api import feeds, stories, views
 from articles.api.exceptions import not_found
 
 app_name = "api"
@@ -17,5 +17,6 @@ router.register("tags", views.TagViewSet, basename="tag")
 router.register("imports", views.ImportViewSet, basename="import")
 router.register("import-batches", views.ImportBatchViewSet, basename="import-batch")
 router.register("feeds", feeds.FeedViewSet, basename="feed")
+router.register("stories", stories.StoryViewSet, basename="story")
 
 urlpatterns = [*router.urls, re_path(r"^.*$", not_found)]
