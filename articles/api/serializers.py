@@ -99,7 +99,10 @@ def story_of(article) -> dict | None:
     """The `story` of an article on the wire: `{"id", "size"}` (`story_size` attached by the view), or None."""
     if article.story_id is None:
         return None
-    return {"id": article.story_id, "size": getattr(article, "story_size", None)}
+    size = getattr(article, "story_size", None)
+    if size is None:  # a path that does not attach sizes (an import's result, for the desk): the story's own
+        size = article.story.size
+    return {"id": article.story_id, "size": size}
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
