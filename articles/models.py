@@ -354,6 +354,14 @@ class Article(TimestampedModel):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
+    story = models.ForeignKey(
+        "articles.Story",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="The story this article tells: its copies from other outlets belong to the same one.",
+    )
     revision = models.PositiveIntegerField(default=1, editable=False)
     imported_revision = models.PositiveIntegerField(
         null=True,
@@ -368,7 +376,7 @@ class Article(TimestampedModel):
     # every save and import down.
     history = HistoricalRecords(
         excluded_fields=["fingerprint", "word_count", "imported_revision"],
-        no_db_index=["slug", "created_at", "source", "duplicate_of"],
+        no_db_index=["slug", "created_at", "source", "duplicate_of", "story"],
     )
 
     class Meta:
@@ -436,7 +444,14 @@ class Article(TimestampedModel):
             self.revision = (self.revision or 0) + 1
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "word_count", "fingerprint", "revision", "updated_at"}
+        new_story = self.story_id is None and kwargs.get("update_fields") is None
+        if new_story:
+            # An article written by hand tells a story of its own until an editor moves it.
+            seen = self.published_at or timezone.now()
+            self.story = Story.objects.create(size=1, first_seen=seen, last_seen=seen, created_at=timezone.now())
         super().save(*args, **kwargs)
+        if new_story:
+            Story.objects.filter(pk=self.story_id).update(lead=self.pk)
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
@@ -970,3 +985,8 @@ class ImportTally(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.measure}: {self.count}"
+
+
+from articles.stories.models import Story, StoryBand, StoryCandidate  # noqa: E402  (the stories' models are ours)
+
+__all__ = ["Story", "StoryBand", "StoryCandidate"]

@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from taggit.models import Tag, TaggedItem
 
-from articles.ids import MAX_ID
+from articles.ids import MAX_ID, parse_id
 from articles.models import Article, Author, Byline, ImportRecord, Source, Topic, tags_visible_to
 
 ARTICLE_ORDERINGS = [
@@ -149,6 +149,7 @@ class ArticleFilter(FilterSet):
         help_text="With several tags: articles with any of them (default) or all of them.",
     )
     language = filters.CharFilter(max_length=12, help_text="Language code, for example `en`.")
+    story = filters.NumberFilter(method="filter_story", help_text="Story id: the articles of one story.")
     published_after = UtcDateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = UtcDateTimeFilter(field_name="published_at", lookup_expr="lte")
     updated_since = UtcDateTimeFilter(
@@ -159,6 +160,13 @@ class ArticleFilter(FilterSet):
     class Meta:
         model = Article
         fields = []
+
+    def filter_story(self, queryset, name, value):
+        """A story id is a whole number (else a 400); one no story can have (out of range) matches nothing."""
+        if value != value.to_integral_value():
+            raise ValidationError({"story": ["A story id is a whole number."]})
+        pk = parse_id(int(value))
+        return queryset.filter(story_id=pk) if pk is not None else queryset.none()
 
     def filter_author(self, queryset, name, authors):
         if not authors:  # an absent filter arrives as an empty list (SlugsField)

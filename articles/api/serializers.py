@@ -88,6 +88,23 @@ def requested_fields(request) -> set[str] | None:
     return {name.strip(" ") for name in raw.split(",") if name.strip(" ")}
 
 
+class StoryRefSerializer(serializers.Serializer):
+    """The shape of an article's `story` (for the schema)."""
+
+    id = serializers.IntegerField()
+    size = serializers.IntegerField(help_text="How many articles of the story the reader may see.")
+
+
+def story_of(article) -> dict | None:
+    """The `story` of an article on the wire: `{"id", "size"}` (`story_size` attached by the view), or None."""
+    if article.story_id is None:
+        return None
+    size = getattr(article, "story_size", None)
+    if size is None:  # a path that does not attach sizes (an import's result, for the desk): the story's own
+        size = article.story.size
+    return {"id": article.story_id, "size": size}
+
+
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdField(serializers.PrimaryKeyRelatedField):
     """A primary key: a whole number (or its ASCII digits) that fits a 64-bit column.
@@ -208,6 +225,7 @@ class ArticleListSerializer(CompiledRepresentationMixin, SparseFieldsMixin, seri
     reading_minutes = serializers.IntegerField(read_only=True)
     rank = serializers.SerializerMethodField()
     snippet = serializers.SerializerMethodField()
+    story = serializers.SerializerMethodField()
 
     class Meta:
         model = Article
@@ -229,8 +247,14 @@ class ArticleListSerializer(CompiledRepresentationMixin, SparseFieldsMixin, seri
             "tags",
             "rank",
             "snippet",
+            "story",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(StoryRefSerializer(allow_null=True))
+    def get_story(self, article) -> dict | None:
+        """Return the article's story: its id and how many articles of it the reader may see."""
+        return story_of(article)
 
     def get_rank(self, article) -> float | None:
         """Return how well the article matches the search, higher is better (search results only)."""
@@ -252,6 +276,7 @@ class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, ModelValidati
     reading_minutes = serializers.IntegerField(read_only=True)
     links = serializers.SerializerMethodField()
     duplicate_of = serializers.SerializerMethodField()
+    story = serializers.SerializerMethodField()
 
     source_id = IdField(
         source="source", queryset=Source.objects.all(), allow_null=True, required=False, write_only=True
@@ -279,6 +304,7 @@ class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, ModelValidati
             "fingerprint",
             "external_id",
             "duplicate_of",
+            "story",
             "source",
             "authors",
             "topics",
@@ -303,6 +329,11 @@ class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, ModelValidati
 
     def get_body_html(self, article) -> str:
         return render_body_html(article.body)
+
+    @extend_schema_field(StoryRefSerializer(allow_null=True))
+    def get_story(self, article) -> dict | None:
+        """Return the article's story: its id and how many articles of it the reader may see."""
+        return story_of(article)
 
     def get_duplicate_of(self, article) -> int | None:
         """Return the id of the article this one duplicates, when the reader may see that one (else null)."""

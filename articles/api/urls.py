@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
-from articles.api import changes, feeds, views, webhooks
+from articles.api import changes, feeds, stories, views, webhooks
 from articles.api.exceptions import not_found
 
 app_name = "api"
@@ -18,6 +18,7 @@ router.register("imports", views.ImportViewSet, basename="import")
 router.register("import-batches", views.ImportBatchViewSet, basename="import-batch")
 router.register("feeds", feeds.FeedViewSet, basename="feed")
 router.register("webhooks", webhooks.WebhookEndpointViewSet, basename="webhook")
+router.register("stories", stories.StoryViewSet, basename="story")
 
 urlpatterns = [
     path("changes/", changes.ChangeFeedView.as_view(), name="changes"),

@@ -58,6 +58,7 @@ from articles.api.serializers import (
     TopicSerializer,
     requested_fields,
 )
+from articles.api.stories import attach_story_sizes
 from articles.ids import parse_id
 from articles.models import Article, Author, Byline, ImportBatch, ImportRecord, Source, Topic, tags_visible_to
 
@@ -155,6 +156,7 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
     def load_relations(self, articles) -> None:
         """Load the relations the response shows (one query each, whatever the number of articles)."""
         attach_relations(articles, requested_fields(self.request))
+        attach_story_sizes(articles, self.request.user)
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())

@@ -13,6 +13,7 @@ from articles.ingest.decode import DecodeError, decode_bytes
 from articles.ingest.parse import NO_ITEM_SOURCE_WARNING, NO_SOURCE_WARNING, ParsedPiece
 from articles.ingest.prepare import prepare_item, prepare_piece
 from articles.ingest.reading import PieceInput, RawPiece, as_raw_piece, too_large
+from articles.stories.signatures import band_keys
 from articles.text import collapse_spaces, fingerprint_and_word_count, slug_for
 
 LANGUAGE_MAX = 12
@@ -41,6 +42,7 @@ class StagedPiece:
     language: str = ""
     link: str = ""
     tags: list[str] | None = None
+    band_keys: list[int] = field(default_factory=list)  # the cleaned body's LSH band keys (articles.stories)
 
     @property
     def ok(self) -> bool:
@@ -88,6 +90,7 @@ def stage_piece(item: PieceInput, *, clean: bool, max_bytes: int, source: str | 
         staged.warnings.append("The piece does not name its source; imported without one.")
     staged.slug = slug_for(parsed.title)
     staged.fingerprint, staged.word_count = fingerprint_and_word_count(parsed.body)
+    staged.band_keys = band_keys(parsed.body)
     return staged
 
 
