@@ -18,9 +18,7 @@ def test_a_patch_with_the_current_etag_is_applied(client_for, editor, newsroom):
     assert response.status_code == 200 and response.json()["summary"] == "Mine."
 
 
-def test_a_patch_with_a_stale_etag_is_a_412_with_the_current_revision_and_changes_nothing(
-    client_for, editor, newsroom
-):
+def test_a_patch_with_a_stale_etag_is_a_412_with_the_current_revision_and_changes_nothing(client_for, editor, newsroom):
     client = client_for(editor)
     stale = client.get(detail(newsroom.vote))["ETag"]
     assert client.patch(detail(newsroom.vote), {"summary": "Theirs."}, format="json").status_code == 200
