@@ -14,6 +14,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from articles.claims import Claimable
+from articles.public.addresses import public_path
 from articles.search import FullTextSearch
 from articles.search.sqlite import INDEX_RELATION, FTS5Document
 from articles.text import (
@@ -460,6 +461,10 @@ class Article(TimestampedModel):
         article._loaded_publication = (article.__dict__.get("status"), article.__dict__.get("published_at"))
         return article
 
+    def get_absolute_url(self):
+        """Return the article's public page (`articles/public/addresses.py`); only a published one serves it."""
+        return public_path(self.slug, self.source.slug if self.source_id else None)
+
     def refresh_derived_fields(self):
         """Derive the row's own fields (slug, word count, fingerprint) from its text. Also used before bulk writes."""
         self.title = collapse_spaces(self.title)
@@ -503,6 +508,13 @@ class Article(TimestampedModel):
             and self.published_at is not None
             and (self.published_at > timezone.now())
         )
+
+    @property
+    def public_page(self) -> str | None:
+        """Return the public page's path while readers may see the article (published, its time come), else None."""
+        if self.status != self.Status.PUBLISHED or self.published_at is None or self.published_at > timezone.now():
+            return None
+        return self.get_absolute_url()
 
     @property
     def edited_since_import(self) -> bool:

@@ -1,8 +1,8 @@
 """RSS 2.0 and Atom feeds of published articles: all of them, or one source's, topic's or author's.
 
 Each feed lists the newest published articles (publication time come) with their summary, bylines and categories,
-loaded in a constant number of queries. An item links to the article's API resource, the one public address an
-article has. Feeds are throttled at the API's rates (`throttle_feed`).
+loaded in a constant number of queries. An item links to the article's public page (`articles/public/`). Feeds
+are throttled at the API's rates (`throttle_feed`).
 """
 
 from django.contrib.syndication.views import Feed
@@ -50,7 +50,7 @@ class ArticleFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return reverse("api:article-detail", args=[item.pk])
+        return item.get_absolute_url()
 
     def item_guid(self, item):
         return f"newsroom:article:{item.pk}"

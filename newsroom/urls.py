@@ -1,4 +1,4 @@
-"""URL map: the editorial admin, the REST API and the feeds."""
+"""URL map: the editorial admin, the REST API, the feeds and the public article pages."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     re_path(r"^api/", not_found),
     path("feeds/", include(syndication.urlpatterns)),
+    path("", include("articles.public.urls")),
 ]
 
 if settings.DEBUG:  # the demo feed `make run` subscribes to; never served in production

@@ -84,6 +84,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
     paginator = CappedCountPaginator
     date_hierarchy = "published_at"
     search_fields = ["title"]  # enables autocomplete; the search itself is full text, see get_search_results
+
+    def view_on_site(self, article):
+        """Open the public page of an article readers see, else the desk's preview of it."""
+        return article.public_page or reverse("article-preview", args=[article.pk])
+
     search_help_text = "Words from the title, summary or body, best matches first; or an article number such as #123."
     autocomplete_fields = ["source", "topics"]
     prepopulated_fields = {"slug": ["title"]}

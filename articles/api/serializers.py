@@ -209,6 +209,24 @@ class DetailUrlField(serializers.Field):
         return self.representation_for(self.context)(pk)
 
 
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class PublicPageField(serializers.Field):
+    """The absolute address of the article's public reading page; null while readers may not see the article.
+
+    Like `DetailUrlField`, the request's host is read once per response, not once per row.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(source="public_page", read_only=True, **kwargs)
+
+    def representation_for(self, context) -> Callable[[str], str]:
+        root = absolute(context.get("request"), "/")[:-1]
+        return lambda path: f"{root}{path}"
+
+    def to_representation(self, path) -> str:
+        return self.representation_for(self.context)(path)
+
+
 class ArticleListSerializer(CompiledRepresentationMixin, SparseFieldsMixin, serializers.ModelSerializer):
     """An article as a list shows it: everything but the body, plus the search rank and snippet when searching.
 
@@ -218,6 +236,7 @@ class ArticleListSerializer(CompiledRepresentationMixin, SparseFieldsMixin, seri
     """
 
     url = DetailUrlField("api:article-detail")
+    link = PublicPageField(help_text="The article's public reading page (null until readers may see it).")
     source = SourceSummarySerializer(read_only=True, allow_null=True)
     authors = BylineSerializer(source="byline_rows", many=True, read_only=True)
     topics = TopicSummarySerializer(source="topic_rows", many=True, read_only=True)
@@ -232,6 +251,7 @@ class ArticleListSerializer(CompiledRepresentationMixin, SparseFieldsMixin, seri
         fields = [
             "id",
             "url",
+            "link",
             "slug",
             "title",
             "summary",
@@ -274,6 +294,7 @@ class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, ModelValidati
     tags = TagListField(required=False)
     body_html = serializers.SerializerMethodField()
     reading_minutes = serializers.IntegerField(read_only=True)
+    link = PublicPageField(help_text="The article's public reading page (null until readers may see it).")
     links = serializers.SerializerMethodField()
     duplicate_of = serializers.SerializerMethodField()
     story = serializers.SerializerMethodField()
@@ -309,6 +330,7 @@ class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, ModelValidati
             "authors",
             "topics",
             "tags",
+            "link",
             "links",
             "source_id",
             "bylines",

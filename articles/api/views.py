@@ -17,8 +17,9 @@ from drf_spectacular.utils import (
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
+    inline_serializer,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser
@@ -42,6 +43,7 @@ from articles.api.incoming import incoming_pieces
 from articles.api.pagination import ArticlePagination
 from articles.api.parsers import LimitedJSONParser, LimitedMultiPartParser, PlainTextParser
 from articles.api.permissions import ImportPermission, audience
+from articles.api.preconditions import require_current
 from articles.api.relations import attach_relations
 from articles.api.serializers import (
     ArticleDetailSerializer,
@@ -75,6 +77,23 @@ FIELDS = OpenApiParameter(
     "fields", OpenApiTypes.STR, description="Comma-separated field names to return, e.g. `id,title,published_at`."
 )
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The `ETag` of your last read of this address: a change made since is refused with a 412 and the "
+    "current revision (a `revision` in the body is checked the same way). `*` or no header: no check.",
+)
+STALE_WRITE = OpenApiResponse(
+    inline_serializer(
+        "StaleWrite",
+        {"detail": serializers.CharField(), "revision": serializers.IntegerField()},
+    ),
+    description="The article changed since the version this write started from (`If-Match` or `revision`).",
+)
+
+CHECKED_WRITE = {200: ArticleDetailSerializer, 412: STALE_WRITE}
+
 
 def count_of(related, key: str):
     """Return the number of `related` rows as a subquery (0 when none); `related` is correlated on `key`."""
@@ -101,8 +120,8 @@ class AtomicWritesMixin:
 @extend_schema_view(
     list=extend_schema(parameters=[FIELDS], summary="List articles (summaries, no body)"),
     retrieve=extend_schema(parameters=[ARTICLE_KEY, SLUG_SOURCE, FIELDS], summary="An article in full"),
-    update=extend_schema(parameters=[ARTICLE_KEY]),
-    partial_update=extend_schema(parameters=[ARTICLE_KEY]),
+    update=extend_schema(parameters=[ARTICLE_KEY, IF_MATCH], responses=CHECKED_WRITE),
+    partial_update=extend_schema(parameters=[ARTICLE_KEY, IF_MATCH], responses=CHECKED_WRITE),
     destroy=extend_schema(parameters=[ARTICLE_KEY]),
 )
 class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
@@ -193,7 +212,9 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         serializer.instance._history_user = self.request.user
-        super().perform_update(serializer)
+        with transaction.atomic():
+            require_current(self.request, serializer.instance)
+            super().perform_update(serializer)
         self.load_relations([serializer.instance])
 
     def _after_workflow(self, article):

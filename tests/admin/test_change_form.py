@@ -1,4 +1,4 @@
-"""The article's change form: no way out to a public page the product does not have yet, and a bounded cost."""
+"""The article's change form: "View on site" opens the public page or the desk's preview, at a bounded cost."""
 
 import pytest
 
@@ -7,24 +7,19 @@ from tests.admin.conftest import change_url
 pytestmark = pytest.mark.django_db
 
 
-def test_the_change_form_offers_no_view_on_site_link(login, editor, seed_article):
+def test_the_change_form_of_a_draft_offers_its_preview_as_view_on_site(login, editor, seed_article):
+    assert seed_article.status != "published"
     html = login(editor).get(change_url(seed_article)).content.decode()
-    assert "View on site" not in html and "viewsitelink" not in html
+    assert "View on site" in html and f'href="/preview/articles/{seed_article.pk}/"' in html
 
 
-def test_the_history_form_offers_no_view_on_site_link(login, editor, seed_article):
-    version = seed_article.history.first()
-    url = f"/admin/articles/article/{seed_article.pk}/history/{version.history_id}/"
-    html = login(editor).get(url).content.decode()
-    assert "View on site" not in html and "viewsitelink" not in html
+def test_the_change_form_of_a_published_article_offers_its_public_page(login, editor, seed_article):
+    from articles.workflow import publish
 
-
-def test_the_admins_view_on_site_address_leads_nowhere_for_an_article(login, editor, seed_article):
-    from django.contrib.contenttypes.models import ContentType
-
-    content_type = ContentType.objects.get_for_model(seed_article)
-    response = login(editor).get(f"/admin/r/{content_type.pk}/{seed_article.pk}/")
-    assert response.status_code == 404
+    publish([seed_article], user=editor)
+    seed_article.refresh_from_db()
+    html = login(editor).get(change_url(seed_article)).content.decode()
+    assert f'href="{seed_article.get_absolute_url()}"' in html
 
 
 @pytest.mark.parametrize(("authors", "queries"), [(["Ann Lee"], 12), (["Ann Lee", "Bo Chan", "Cy Diaz"], 14)])

@@ -1,0 +1,64 @@
+"""The public page of a published article, and the desk's preview of any article.
+
+A draft, an article in review, an archived one and one scheduled for later have no public page: the answer is the
+same 404 as for a slug nobody uses, so a reader learns nothing about them. The page is rendered from the same body
+HTML as the API's `body_html` (`articles/api/rendering.py`) and costs a constant number of queries.
+"""
+
+from django.contrib.auth.decorators import permission_required
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
+
+from articles.api.relations import attach_relations
+from articles.api.rendering import render_body_html
+from articles.models import Article
+from articles.public.addresses import origin_url
+
+NOT_FOUND = "No published article has this address."
+
+
+def render_article(request, article: Article, *, preview: bool = False):
+    attach_relations([article])
+    context = {
+        "article": article,
+        "body_html": render_body_html(article.body),
+        "origin": origin_url(article.external_id, article.link),
+        "preview": preview,
+    }
+    response = render(request, "articles/article_page.html", context)
+    if preview:
+        response["X-Robots-Tag"] = "noindex"
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+def article_page(request, slug: str):
+    """The article without a source called `slug`; else the one published article from a source with that slug."""
+    published = Article.objects.published().select_related("source").filter(slug=slug)
+    found = list(published.order_by(F("source_id").asc(nulls_first=True), "id")[:2])
+    if not found:
+        raise Http404(NOT_FOUND)
+    if found[0].source_id is None:  # the article without a source comes first
+        return render_article(request, found[0])
+    if len(found) > 1:  # several sources use the slug: only their own addresses say which article is meant
+        raise Http404(NOT_FOUND)
+    return redirect(found[0].get_absolute_url(), permanent=True)
+
+
+@require_safe
+def article_page_in_source(request, source_slug: str, slug: str):
+    article = get_object_or_404(
+        Article.objects.published().select_related("source"), slug=slug, source__slug=source_slug
+    )
+    return render_article(request, article)
+
+
+@require_safe
+@permission_required("articles.view_article", raise_exception=True)
+def article_preview(request, pk: int):
+    """Any article as its public page will show it, for the desk (signed in, allowed to view articles)."""
+    article = get_object_or_404(Article.objects.select_related("source"), pk=pk)
+    return render_article(request, article, preview=True)
