@@ -454,16 +454,16 @@ class Article(TimestampedModel):
         if new_story:
             Story.objects.filter(pk=self.story_id).update(lead=self.pk)
 
+    def get_absolute_url(self):
+        """Return the article's public page (`articles/public/addresses.py`); only a published one serves it."""
+        return public_path(self.slug, self.source.slug if self.source_id else None)
+
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         article = super().from_db(db, field_names, values, **kwargs)
         # What the change log compares a save with (articles/changes.py): was the stored article public?
         article._loaded_publication = (article.__dict__.get("status"), article.__dict__.get("published_at"))
         return article
-
-    def get_absolute_url(self):
-        """Return the article's public page (`articles/public/addresses.py`); only a published one serves it."""
-        return public_path(self.slug, self.source.slug if self.source_id else None)
 
     def refresh_derived_fields(self):
         """Derive the row's own fields (slug, word count, fingerprint) from its text. Also used before bulk writes."""
