@@ -60,7 +60,8 @@ def relax_commit_durability(sender, **kwargs) -> None:
     claim lapses and the work is done again, and items are stored once by their identity. Web requests, and tasks
     run inside them by the immediate engine, keep durable commits.
     """
-    if issubclass(sender, ImmediateBackend) or connection.vendor != "postgresql":
+    backend = sender if isinstance(sender, type) else type(sender)  # db_worker sends the backend, others its class
+    if issubclass(backend, ImmediateBackend) or connection.vendor != "postgresql":
         return
     if settings.NEWSROOM_TASK_SYNCHRONOUS_COMMIT == "off":
         with connection.cursor() as cursor:

@@ -32,14 +32,16 @@ def _item(guid: str, text: str) -> bytes:
 @pytest.fixture
 def imports(seed_path):
     """Three real imports: a feed's poll (three stored, one without a body), the seed piece (repaired by the
-    cleaner, with warnings), and the feed again (its pieces unchanged, one more duplicate of another's text)."""
+    cleaner) with a piece that names no source (stored with a warning), and the feed again (its pieces unchanged,
+    one more duplicate of another's text)."""
     source = Source.objects.create(name="Harbour Wire")
     feed = Feed.objects.create(url=FEED_URL, source=source, title="Harbour Wire news")
     items = [_item(f"g-{n}", f"The quay story number {n} is told here in full.") for n in range(3)]
     empty = b"<item><title>Only a title</title><guid>g-empty</guid></item>"
     poll = {"source_name": source.name, "batch_extra": {"feed": feed.pk}}  # as a feed's poll imports
     import_document(_feed(*items, empty), origin=FEED_URL, options=ImportOptions(), **poll)
-    import_files([("seed.txt", seed_path.read_bytes())], ImportOptions())
+    unnamed = b"Quay stays open\n\nThe harbour board met on Tuesday and agreed that the quay stays open all winter.\n"
+    import_files([("seed.txt", seed_path.read_bytes()), ("unnamed.txt", unnamed)], ImportOptions())
     again = [*items, _item("g-copy", "The quay story number 1 is told here in full.")]
     import_document(_feed(*again), origin=FEED_URL, options=ImportOptions(), **poll)
     return {"source": source, "feed": feed}
@@ -66,7 +68,7 @@ def test_the_numbers_of_today_are_those_of_the_import_records(imports, editor):
     desk = build_dashboard(editor)
     for label in ("Today", "Last 7 days", "Last 30 days"):
         assert _period(desk, label) == {key: truth[key] for key in _period(desk, label)}
-    assert truth["in"] == 9 and truth["created"] == 4 and truth["failed"] == 1 and truth["duplicate"] == 1
+    assert truth["in"] == 10 and truth["created"] == 5 and truth["failed"] == 1 and truth["duplicate"] == 1
     assert truth["warned"] >= 1
 
 

@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 from django.tasks import task
 from django.tasks.signals import task_started
-from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 pytestmark = [
@@ -29,7 +28,7 @@ def report_synchronous_commit() -> str:
 def start_on_a_worker() -> None:
     report_synchronous_commit.enqueue()
     row = DBTaskResult.objects.get(task_path=f"{__name__}.report_synchronous_commit")
-    task_started.send(sender=DatabaseBackend, task_result=row.task_result)
+    task_started.send(sender=report_synchronous_commit.get_backend(), task_result=row.task_result)  # as db_worker does
 
 
 def synchronous_commit() -> str:
