@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from articles import changes
 from articles.api.relations import attach_relations
 from articles.api.serializers import ArticleDetailSerializer, requested_fields
+from articles.api.stories import attach_story_sizes
 from articles.ids import parse_id
 from articles.models import Article, ArticleChange, sees_unpublished
 
@@ -120,6 +121,7 @@ class ChangeFeedView(GenericAPIView):
     def _current_articles(self, request, ids) -> dict[int, Article]:
         found = list(Article.objects.select_related("source").filter(pk__in=ids).visible_to(request.user))
         attach_relations(found, requested_fields(request))
+        attach_story_sizes(found, request.user)
         return {article.pk: article for article in found}
 
     def _event(self, event, cursor, article) -> dict:

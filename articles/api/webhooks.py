@@ -1,5 +1,6 @@
 """`/api/v1/webhooks/`: the desk's webhook endpoints, their deliveries, and a test event on demand."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import DjangoModelPermissions
@@ -87,12 +88,14 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
     permission_classes = [WebhookPermission]
     filter_backends = []
 
-    @action(detail=True, methods=["get"], serializer_class=WebhookDeliverySerializer)
+    @extend_schema(responses={200: WebhookDeliverySerializer(many=True)})
+    @action(detail=True, methods=["get"], serializer_class=WebhookDeliverySerializer, pagination_class=None)
     def deliveries(self, request, pk=None):
         endpoint = self.get_object()
         rows = endpoint.deliveries.order_by("-id")[:100]
         return Response(WebhookDeliverySerializer(rows, many=True).data)
 
+    @extend_schema(request=None, responses={202: WebhookDeliverySerializer})
     @action(detail=True, methods=["post"], serializer_class=WebhookDeliverySerializer)
     def test(self, request, pk=None):
         sent = delivery.send_test_event(self.get_object())

@@ -38,11 +38,12 @@ def browser():
 
 @pytest.fixture
 def new_page(browser):
-    """Return a function that opens a page in a fresh browser context (its own cookies, so its own login)."""
+    """Return a function that opens a page in a fresh browser context (its own cookies, so its own login); keyword
+    arguments go to the context (a viewport, a colour scheme)."""
     contexts = []
 
-    def open_page():
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    def open_page(**options):
+        context = browser.new_context(**({"viewport": {"width": 1400, "height": 1000}} | options))
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

@@ -24,18 +24,8 @@ def _feed_with(count: int) -> bytes:
 
 
 @pytest.fixture
-def wide_page(browser):
-    contexts = []
-
-    def open_page(**options):
-        context = browser.new_context(viewport=WIDE, **options)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
+def wide_page(new_page):
+    return lambda **options: new_page(viewport=WIDE, **options)
 
 
 def test_the_dashboard_shows_todays_imports_with_charts(wide_page, log_in, live_server, screenshot, seed_article):
