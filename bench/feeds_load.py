@@ -4,7 +4,8 @@
     python bench/feeds_load.py [--feeds 1000] [--fresh 100] [--items 20] [--memory-feeds 10000] [--postgres URL]
 
 A local threaded HTTP server serves `--feeds` RSS feeds: `--fresh` of them with `--items` new items each (realistic
-WordPress item HTML: paragraphs, a subheading, a list, a figure, a script, the footer), the others answering 304 to
+WordPress item HTML of about 300 words, each item a story of its own: paragraphs, a spacer, a subheading, a list, a
+figure, a script, the footer), the others answering 304 to
 the ETag they were subscribed with. On a scratch database (SQLite, then PostgreSQL when `--postgres` names a server,
 e.g. postgres://postgres@127.0.0.1:5432), the feeds are subscribed, all due; then `run_scheduler` and two
 `db_worker`s start, and the cycle ends when every feed has been polled. Printed: the cycle's time, polls per second
@@ -14,7 +15,9 @@ workers through a cycle of `--feeds` and of `--memory-feeds` feeds (all 304), wi
 """
 
 import argparse
+import functools
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -28,22 +31,35 @@ sys.path.insert(0, str(REPO))
 
 from tests.feeds.server import FeedServer, Reply  # noqa: E402 - the repository on the path first
 
-SUBJECTS = ["The port authority", "The regional council", "Rail operators", "Local farmers", "The energy regulator"]
-VERBS = ["approved", "postponed", "questioned", "welcomed", "reviewed"]
 WORKER = ["db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"]
-OBJECTS = ["a new ferry route", "the harbour budget", "plans for a bridge", "the water tariffs", "a solar farm"]
+PARAGRAPHS, SENTENCES, WORDS = 7, (2, 4), (9, 24)
 
 
-def item_html(feed: int, n: int) -> str:
-    subject, verb, obj = SUBJECTS[(feed + n) % 5], VERBS[(feed * 3 + n) % 5], OBJECTS[(feed + 2 * n) % 5]
+@functools.cache
+def vocabulary() -> list[str]:
+    """English words for the invented items, common ones first: wordfreq's top 5,000 that are plain words."""
+    from wordfreq import top_n_list
+
+    return [word for word in top_n_list("en", 6000) if word.isalpha() and len(word) > 1][:5000]
+
+
+def sentence(rng: random.Random) -> str:
+    words = rng.choices(vocabulary(), k=rng.randint(*WORDS))
+    return " ".join(words).capitalize() + rng.choice(".....?")
+
+
+def item_html(feed: int, n: int, run: str = "") -> str:
+    """A WordPress item's HTML, different for every feed, item and run (each a story of its own, about 400 words):
+    paragraphs, a spacer, a figure, a subheading, a list and a script."""
+    rng = random.Random(f"{run}/{feed}/{n}")
+    paragraphs = [" ".join(sentence(rng) for _ in range(rng.randint(*SENTENCES))) for _ in range(PARAGRAPHS)]
     return (
-        f"<p>{subject} {verb} {obj} on Monday, officials in district {feed} said, after a debate of item {n}.</p>\n"
-        "<p>&nbsp;</p>\n"
-        f"<p>The decision follows months of talks, and a vote of {n + 7} to {feed % 9 + 2} in the chamber.</p>\n"
-        '<figure><img src="https://wire.example/photo.jpg" alt=""><figcaption>The chamber on Monday.</figcaption>'
+        "".join(f"<p>{escape(text)}</p>\n" for text in paragraphs[:3])
+        + "<p>&nbsp;</p>\n"
+        + '<figure><img src="https://wire.example/photo.jpg" alt=""><figcaption>The chamber on Monday.</figcaption>'
         "</figure>\n<h2>What happens next</h2>\n"
-        f"<p>Work is due to begin in spring, and the first results are expected within {n % 4 + 2} years.</p>\n"
-        "<ul><li>public hearings in March</li><li>tenders in <strong>May</strong></li></ul>\n"
+        + "".join(f"<p>{escape(text)}</p>\n" for text in paragraphs[3:])
+        + f"<ul><li>{escape(sentence(rng))}</li><li>tenders in <strong>May</strong></li></ul>\n"
         "<script>track();</script>\n"
     )
 
@@ -51,7 +67,9 @@ def item_html(feed: int, n: int) -> str:
 def feed_document(feed: int, items: int, run: str) -> bytes:
     entries = []
     for n in range(items):
-        title = f"District {feed} {run} report {n}: {OBJECTS[(feed + 2 * n) % 5]}"
+        title = (
+            f"District {feed} {run} report {n}: {' '.join(random.Random(f'{run}{feed}{n}').choices(vocabulary(), k=6))}"
+        )
         link = f"https://wire.example/{run}/{feed}/{n}/"
         footer = (
             f'<p>The post <a href="{link}">{escape(title)}</a> appeared first on '
@@ -61,7 +79,7 @@ def feed_document(feed: int, items: int, run: str) -> bytes:
             f"<item><title>{escape(title)}</title><link>{link}</link>"
             "<dc:creator><![CDATA[Mira Oduya]]></dc:creator><pubDate>Tue, 01 Dec 2026 08:30:00 +0000</pubDate>"
             f'<category><![CDATA[Region]]></category><guid isPermaLink="false">{link}</guid>'
-            f"<content:encoded><![CDATA[{item_html(feed, n)}{footer}]]></content:encoded></item>"
+            f"<content:encoded><![CDATA[{item_html(feed, n, run)}{footer}]]></content:encoded></item>"
         )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
