@@ -168,7 +168,7 @@ class DamageReport:
 def inject_damage(text: str, rng: random.Random, per_piece: int = 3) -> tuple[str, list[tuple[str, str, str]]]:
     """Break up to `per_piece` words of `text` with a stray hyphen at a random inner position; return the damaged
     text and, per break, (text before, the whole word, text after) to find the repair by."""
-    words = [m for m in _INJECTABLE_RE.finditer(text)]
+    words = list(_INJECTABLE_RE.finditer(text))
     rng.shuffle(words)
     chosen: list[re.Match] = []
     for match in words:

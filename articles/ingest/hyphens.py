@@ -166,8 +166,34 @@ def _settled_compound(token: str) -> bool:
     return True
 
 
-PHRASE_LINKS = frozenset("a an and de di du el la le of on in to by for the or at with".split())
-HONORIFICS = frozenset("dr mr mrs ms prof gen sen gov rev col capt lt sgt st hon".split())  # "Dr. Asu-e"
+# Small words inside a phrase made one word ("vis-a-vis", "aid-de-camp", "up-to-date"): its hyphens all stay.
+PHRASE_LINKS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "de",
+        "di",
+        "du",
+        "el",
+        "la",
+        "le",
+        "of",
+        "on",
+        "in",
+        "to",
+        "by",
+        "for",
+        "the",
+        "or",
+        "at",
+        "with",
+    ]
+)
+# Titles whose full stop does not end a sentence: a capital after one marks a name ("Dr. Asu-e").
+HONORIFICS = frozenset(
+    ["dr", "mr", "mrs", "ms", "prof", "gen", "sen", "gov", "rev", "col", "capt", "lt", "sgt", "st", "hon"]
+)
 
 
 def _mid_sentence(text: str, start: int) -> bool:
@@ -337,11 +363,11 @@ def decide_hyphen(
         decision = _word_shape_decision(left, right, joined_zipf, left_listed, right_listed, mid_sentence)
     if decision is not None:
         return decision
-    if single and mid_sentence and left[:1].isupper() and right.islower() and _occurs(vocabulary, joined):
-        # A name the piece also writes whole ("Asu-e" where it says "Asue" elsewhere), unless it repeats the
-        # hyphenated form too.
-        if token is None or not _occurs(vocabulary, token.lower(), 2):
-            return HyphenDecision.JOIN
+    # A name the piece also writes whole ("Asu-e" where it says "Asue" elsewhere), unless it repeats the hyphenated
+    # form too.
+    name_in_piece = single and mid_sentence and left[:1].isupper() and right.islower() and _occurs(vocabulary, joined)
+    if name_in_piece and (token is None or not _occurs(vocabulary, token.lower(), 2)):
+        return HyphenDecision.JOIN
     if left_listed and right_listed:
         # Two short strings that happen to be words ("terri-tory") inside a common word far more frequent than both.
         if joined_zipf >= COMMON_JOINED_ZIPF and joined_zipf >= side_zipf + JOINED_MARGIN:
@@ -377,28 +403,113 @@ def decide_hyphen(
 # Endings that are no word in their own right after a hyphen: a right part that is one of them was cut off its
 # word ("mark-ing", "Abduct-ed", "enforce-ment", "Progress-ives", "Trade-rs", "bull-ish", "candid-ate").
 SUFFIXES = frozenset(
-    "ing ings ed er ers rs s es est ment ments ive ives ish ate ates ated ating ation ations tion tions sion sions "
-    "ly ness ity ities ies ous ful able ible ance ence ism ist ists ize ized izes ise ised ises al ally "
-    "ial ian ians ent ents ant ants ery ory".split()
+    [
+        "ing",
+        "ings",
+        "ed",
+        "er",
+        "ers",
+        "rs",
+        "s",
+        "es",
+        "est",
+        "ment",
+        "ments",
+        "ive",
+        "ives",
+        "ish",
+        "ate",
+        "ates",
+        "ated",
+        "ating",
+        "ation",
+        "ations",
+        "tion",
+        "tions",
+        "sion",
+        "sions",
+        "ly",
+        "ness",
+        "ity",
+        "ities",
+        "ies",
+        "ous",
+        "ful",
+        "able",
+        "ible",
+        "ance",
+        "ence",
+        "ism",
+        "ist",
+        "ists",
+        "ize",
+        "ized",
+        "izes",
+        "ise",
+        "ised",
+        "ises",
+        "al",
+        "ally",
+        "ial",
+        "ian",
+        "ians",
+        "ent",
+        "ents",
+        "ant",
+        "ants",
+        "ery",
+        "ory",
+    ]
 )
 # Prefixes English writes closed ("disclosed", "misread", "unveil"): before a hyphen they are a broken word's
 # first letters when the joined form is a word. "un" stands here too: "un-American" keeps by its capital.
-BOUND_PREFIXES = frozenset("dis mis un".split())
+BOUND_PREFIXES = frozenset(["dis", "mis", "un"])
 # Hyphen prefixes that keep their hyphen before a word when the closed form is rarer than the word itself
 # ("co-worker", "pre-war", "non-profit"); re-, de-, ex- and un- are written closed unless the vowels clash.
 OPEN_PREFIXES = frozenset(PREFIXES - {"re", "de", "ex", "un"})
 # Words that end compounds ("set-up", "log-in", "add-on", "go-to") and small words that begin them
 # ("up-front", "in-depth", "on-site", "by-law"): two of them side by side ("up-on", "in-to") are one word.
-PARTICLES = frozenset("up in on out off by to of at go do over down back away".split())
+PARTICLES = frozenset(
+    ["up", "in", "on", "out", "off", "by", "to", "of", "at", "go", "do", "over", "down", "back", "away"]
+)
 # Small words no compound begins with ("the-re", "be-cause", "to-ugh", "so-me", "a-go"); a hyphen after one is a
 # broken word's when the joined form is a word.
-FUNCTION_WORDS = frozenset("a an the be to for of per and but or nor so as if is it its his her he she we they".split())
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "be",
+        "to",
+        "for",
+        "of",
+        "per",
+        "and",
+        "but",
+        "or",
+        "nor",
+        "so",
+        "as",
+        "if",
+        "is",
+        "it",
+        "its",
+        "his",
+        "her",
+        "he",
+        "she",
+        "we",
+        "they",
+    ]
+)
 # Small words no compound ends with ("Lab-our", "ano-the-r"), unlike particles ("set-up").
-RIGHT_FUNCTION_WORDS = frozenset("the our your their his its and are was were has had".split())
+RIGHT_FUNCTION_WORDS = frozenset(
+    ["the", "our", "your", "their", "his", "its", "and", "are", "was", "were", "has", "had"]
+)
 FRAGMENTS_ZIPF = 2.0  # a dictionary word split into two non-words this frequent is joined without the piece's help
 # Letters that begin compounds whose closed form is also a word ("e-mail", "x-ray"); after any other single letter
 # a hyphen whose joined form is a word is a stray one ("c-rudest", "s-colding", "t-his").
-LETTER_PREFIXES = frozenset("e x".split())
+LETTER_PREFIXES = frozenset(["e", "x"])
 # A joined form this much more frequent than the rarer side is the word, not a compound of the two ("be-cause").
 COMPOUND_MARGIN = 1.0
 NAME_ZIPF = 1.5  # a capitalised joined form this frequent is a name the lists know ("Tah-ir", "Ademo-la")
@@ -418,10 +529,9 @@ def _word_shape_decision(
     if not right.islower() or not (left.islower() or left[1:].islower() or len(left) == 1):
         return None
     name_like = mid_sentence and left[0].isupper() and not left_listed and lower_left not in PREFIXES
-    if name_like and joined_zipf >= NAME_ZIPF:
-        # A name broken in two, neither half a word ("Tah-ir", "Ademo-la", "Bo-la", "Kele-chi").
-        if not right_listed or joined_zipf > english_zipf(lower_left):
-            return HyphenDecision.JOIN
+    # A name broken in two, neither half a word ("Tah-ir", "Ademo-la", "Bo-la", "Kele-chi").
+    if name_like and joined_zipf >= NAME_ZIPF and (not right_listed or joined_zipf > english_zipf(lower_left)):
+        return HyphenDecision.JOIN
     if (
         len(lower_left) <= 2
         and not left_listed
