@@ -512,6 +512,7 @@ FRAGMENTS_ZIPF = 2.0  # a dictionary word split into two non-words this frequent
 LETTER_PREFIXES = frozenset(["e", "x"])
 # A joined form this much more frequent than the rarer side is the word, not a compound of the two ("be-cause").
 COMPOUND_MARGIN = 1.0
+CLOSED_PREFIX_MARGIN = 1.5  # how much rarer than the bare word a closed re-, de-, ex- or un- form may be and win
 NAME_ZIPF = 1.5  # a capitalised joined form this frequent is a name the lists know ("Tah-ir", "Ademo-la")
 
 
@@ -549,12 +550,11 @@ def _word_shape_decision(
         and in_dictionary(joined)
     ):
         return HyphenDecision.JOIN  # neither side a word, the whole one: "vilifi-cation", "ti-dings", "recali-brate"
-    if len(lower_right) <= 2 and lower_right not in SHORT_WORDS and len(lower_left) > 2 and not left_listed:
-        # Neither side a word and the right one a fragment of one or two letters: "Godswil-l", "lita-ny".
-        if lower_left not in PREFIXES and not in_dictionary(lower_left) and joined_zipf >= UNKNOWN_ZIPF:
-            return HyphenDecision.JOIN
-        if len(lower_right) == 1 and not in_dictionary(lower_left):
-            return HyphenDecision.JOIN
+    # Neither side a word and the right one a fragment of one or two letters: "Godswil-l", "lita-ny".
+    short_fragment = len(lower_right) <= 2 and lower_right not in SHORT_WORDS and len(lower_left) > 2
+    left_word = left_listed or lower_left in PREFIXES or in_dictionary(lower_left)
+    if short_fragment and not left_word and joined_zipf >= UNKNOWN_ZIPF:
+        return HyphenDecision.JOIN
     if not _known_word(joined, joined_zipf):
         return None
     if lower_left in PREFIXES and lower_right not in PREFIXES:
@@ -565,6 +565,10 @@ def _word_shape_decision(
             return HyphenDecision.KEEP
         if lower_left in OPEN_PREFIXES and joined_zipf < max(english_zipf(lower_right), JOINED_ZIPF):
             return HyphenDecision.KEEP
+        # re-, de-, ex-, un-: written closed, unless the closed form is far rarer than the bare word, as where
+        # writers keep the hyphen ("re-run", "re-check", "re-word"); "relocated" is common enough.
+        if right_listed and joined_zipf < english_zipf(lower_right) - CLOSED_PREFIX_MARGIN:
+            return HyphenDecision.KEEP
         return HyphenDecision.JOIN
     if lower_left in BOUND_PREFIXES:
         return HyphenDecision.JOIN if joined_zipf >= RARE_JOINED_ZIPF else None
@@ -573,7 +577,7 @@ def _word_shape_decision(
     if len(lower_left) == 1:
         if (lower_left in LETTER_PREFIXES and right_listed) or (lower_left == "a" and joined_zipf < JOINED_ZIPF):
             return HyphenDecision.KEEP  # "e-mail", "a-tiptoe"
-        return HyphenDecision.JOIN
+        return HyphenDecision.KEEP if len(lower_right) == 1 else HyphenDecision.JOIN  # "a-z" stays
     if len(lower_right) == 1:
         return HyphenDecision.JOIN  # "vilificatio-n", "litan-y", "on-e"
     if joined_zipf < JOINED_ZIPF:
