@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import ftfy
 
+from articles.ingest.frequencies import has_word_lists
 from articles.ingest.hyphens import build_vocabulary, hyphen_repairs
 
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -71,9 +72,14 @@ class CleanResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def clean_text(text: str, *, vocabulary: Mapping[str, int] | None = None, field: str = "body") -> CleanResult:
+def clean_text(
+    text: str, *, vocabulary: Mapping[str, int] | None = None, field: str = "body", language: str = "en"
+) -> CleanResult:
     """Return `text` repaired (Unicode, entities, mojibake, invisible characters, spacing, stray quotes, words
-    broken by stray hyphens) with the list of edits made and warnings for repairs left undone."""
+    broken by stray hyphens) with the list of edits made and warnings for repairs left undone.
+
+    `language` (an ISO 639-1 code) chooses the word lists of the hyphen repair; a language without them gets none.
+    """
     result = CleanResult(text=text)
     if not text:
         return result
@@ -99,8 +105,8 @@ def clean_text(text: str, *, vocabulary: Mapping[str, int] | None = None, field:
     if "  " in result.text or "\t" in result.text:
         spans = [(m.start(), m.end(), " ") for m in _DOUBLE_SPACE_RE.finditer(result.text)]
         _apply_spans(result, "double-space", spans, field)
-    if "-" in result.text:
-        _repair_hyphens(result, vocabulary if vocabulary is not None else build_vocabulary(text), field)
+    if "-" in result.text and has_word_lists(language):
+        _repair_hyphens(result, vocabulary if vocabulary is not None else build_vocabulary(text), field, language)
     return result
 
 
@@ -176,7 +182,7 @@ def _space_before_punctuation_spans(text: str) -> list[tuple]:
     return spans
 
 
-def _repair_hyphens(result: CleanResult, vocabulary: Mapping[str, int], field: str) -> None:
-    spans, warnings = hyphen_repairs(result.text, vocabulary)
+def _repair_hyphens(result: CleanResult, vocabulary: Mapping[str, int], field: str, language: str) -> None:
+    spans, warnings = hyphen_repairs(result.text, vocabulary, language)
     result.warnings += warnings
     _apply_spans(result, "broken-word", spans, field)

@@ -1,8 +1,10 @@
 """Tell a word broken by a stray hyphen (`Kaz-akhstan`, `sta-tes`) from a real compound (`anti-Russian`).
 
-The evidence is the English word lists (wordfreq's frequencies, `frequencies.py`) and the piece's own vocabulary:
-a name the lists do not know counts as a word where the piece also uses it whole. `hyphen_repairs` finds the
-hyphenated words of a text and decides each hyphen; `clean.py` applies the repairs and logs them.
+The evidence is the English word lists (wordfreq's frequencies and a spelling dictionary that knows inflected
+forms, `frequencies.py`), morphology (a right part that is only a suffix, `mark-ing`; a left part that is only a
+prefix, `dis-closed`), and the piece's own vocabulary: a name the lists do not know counts as a word where the piece
+also uses it whole. `hyphen_repairs` finds the hyphenated words of a text and decides each hyphen; `clean.py`
+applies the repairs and logs them. Only languages with word lists are repaired (`has_word_lists`).
 """
 
 import enum
@@ -12,7 +14,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from itertools import pairwise
 
-from articles.ingest.frequencies import english_zipf
+from articles.ingest.frequencies import english_zipf, has_word_lists, in_dictionary
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
 _DIGIT_RE = re.compile(r"\d")
@@ -124,9 +126,13 @@ def _hyphenated_tokens(text: str):
         index = text.find("-", end)
 
 
-def hyphen_repairs(text: str, vocabulary: Mapping[str, int]) -> tuple[list[tuple[int, int, str]], list[str]]:
+def hyphen_repairs(
+    text: str, vocabulary: Mapping[str, int], language: str = "en"
+) -> tuple[list[tuple[int, int, str]], list[str]]:
     """Return the (start, end, repaired word) spans of the words in `text` broken by a stray hyphen, and a warning
-    for each hyphen that may be stray but was left as it is."""
+    for each hyphen that may be stray but was left as it is. A language without word lists gets no repairs."""
+    if not has_word_lists(language):
+        return [], []
     protected = []
     if "@" in text or "://" in text or "www." in text:
         protected = [m.span() for m in _PROTECTED_RE.finditer(text)]
@@ -135,7 +141,7 @@ def hyphen_repairs(text: str, vocabulary: Mapping[str, int]) -> tuple[list[tuple
         token = text[start:end]
         if _settled_compound(token) or (protected and any(s < end and start < e for s, e in protected)):
             continue
-        repaired, unsure = _repair_token(token, vocabulary)
+        repaired, unsure = _repair_token(token, vocabulary, mid_sentence=_mid_sentence(text, start))
         if unsure:
             warnings.append(f"Left “{token}” as it is: it may be “{unsure}” with a stray hyphen.")
         if repaired != token:
@@ -151,19 +157,65 @@ def _settled_compound(token: str) -> bool:
     for left, right in pairwise(parts):
         if right[:1].isupper() and not right.isupper():
             continue
-        left_listed, right_listed, joined_zipf, _, side_zipf = _evidence(left.lower(), right.lower())
+        lower_left, lower_right = left.lower(), right.lower()
+        left_listed, right_listed, joined_zipf, _, side_zipf = _evidence(lower_left, lower_right)
         if not (left_listed and right_listed and joined_zipf < JOINED_ZIPF and joined_zipf < side_zipf + JOINED_MARGIN):
+            return False
+        if in_dictionary(lower_left + lower_right) or lower_right in SUFFIXES or lower_left in BOUND_PREFIXES:
             return False
     return True
 
 
-def _repair_token(token: str, vocabulary: Mapping[str, int]) -> tuple[str, str | None]:
+# Small words inside a phrase made one word ("vis-a-vis", "aid-de-camp", "up-to-date"): its hyphens all stay.
+PHRASE_LINKS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "de",
+        "di",
+        "du",
+        "el",
+        "la",
+        "le",
+        "of",
+        "on",
+        "in",
+        "to",
+        "by",
+        "for",
+        "the",
+        "or",
+        "at",
+        "with",
+    ]
+)
+# Titles whose full stop does not end a sentence: a capital after one marks a name ("Dr. Asu-e").
+HONORIFICS = frozenset(
+    ["dr", "mr", "mrs", "ms", "prof", "gen", "sen", "gov", "rev", "col", "capt", "lt", "sgt", "st", "hon"]
+)
+
+
+def _mid_sentence(text: str, start: int) -> bool:
+    """Return whether the word at `start` follows a word or a comma in its sentence: a capital there marks a name,
+    not a sentence's first word ("said Tah-ir", not "Kohl-rabi is")."""
+    index = start - 1
+    while index >= 0 and text[index] in " \t":
+        index -= 1
+    if index > 0 and text[index] == ".":
+        return text[max(0, index - 5) : index].split(" ")[-1].lower() in HONORIFICS
+    return index >= 0 and (text[index].isalnum() or text[index] in ",;")
+
+
+def _repair_token(token: str, vocabulary: Mapping[str, int], *, mid_sentence: bool = False) -> tuple[str, str | None]:
     """Decide each hyphen of `token` from left to right; return the repaired token and a suggestion left undone."""
     parts = token.split("-")
+    if len(parts) > 2 and any(part.lower() in PHRASE_LINKS for part in parts[1:-1]):
+        return token, None  # a phrase made one word: "vis-a-vis", "aid-de-camp", "up-to-date"
     segments = [parts[0]]
     unsure = None
     for part in parts[1:]:
-        decision = decide_hyphen(segments[-1], part, vocabulary, token=token)
+        decision = decide_hyphen(segments[-1], part, vocabulary, token=token, mid_sentence=mid_sentence)
         if decision is HyphenDecision.JOIN:
             segments[-1] += part
         else:
@@ -287,7 +339,9 @@ def _listed_word(part: str) -> bool:
     return part in PREFIXES or english_zipf(part) >= (SHORT_WORD_ZIPF if len(part) == 3 else WORD_ZIPF)
 
 
-def decide_hyphen(left: str, right: str, vocabulary: Mapping[str, int], *, token: str | None = None) -> HyphenDecision:
+def decide_hyphen(
+    left: str, right: str, vocabulary: Mapping[str, int], *, token: str | None = None, mid_sentence: bool = False
+) -> HyphenDecision:
     """Decide whether the hyphen between `left` and `right` is a stray one inside a word or a real compound's.
 
     Evidence for a stray hyphen: a part that is not a word while the joined form is a known word, or occurs
@@ -295,15 +349,34 @@ def decide_hyphen(left: str, right: str, vocabulary: Mapping[str, int], *, token
     ("anti-Russian", "Nur-Sultan"), or the whole hyphenated `token` occurring more than once in the piece.
     """
     if right[:1].isupper() and not right.isupper():
-        return HyphenDecision.KEEP
+        return HyphenDecision.KEEP  # "anti-Russian", "Nur-Sultan"
+    if len(right) == 1 and right.isupper() and left.isupper() and not _occurs(vocabulary, (left + right).lower()):
+        return HyphenDecision.KEEP  # "CD-R", unless the piece writes the letters together ("ICP-C", "ICPC")
+    if left.lower() == right.lower():
+        return HyphenDecision.KEEP  # "ha-ha", "pom-pom"
     lower_left, lower_right = left.lower(), right.lower()
     joined = lower_left + lower_right
     left_listed, right_listed, joined_zipf, unknown_part, side_zipf = _evidence(lower_left, lower_right)
+    single = token is None or token.count("-") == 1  # "aid-de-camp", "up-to-date": leave a phrase's hyphens
+    decision = None
+    if single:
+        decision = _word_shape_decision(left, right, joined_zipf, left_listed, right_listed, mid_sentence)
+    if decision is not None:
+        return decision
+    # A name the piece also writes whole ("Asu-e" where it says "Asue" elsewhere), unless it repeats the hyphenated
+    # form too.
+    name_in_piece = single and mid_sentence and left[:1].isupper() and right.islower() and _occurs(vocabulary, joined)
+    if name_in_piece and (token is None or not _occurs(vocabulary, token.lower(), 2)):
+        return HyphenDecision.JOIN
     if left_listed and right_listed:
         # Two short strings that happen to be words ("terri-tory") inside a common word far more frequent than both.
         if joined_zipf >= COMMON_JOINED_ZIPF and joined_zipf >= side_zipf + JOINED_MARGIN:
             return HyphenDecision.JOIN
         if joined_zipf >= JOINED_ZIPF and _occurs(vocabulary, joined):
+            # The piece writes the closed word at least twice and this hyphenated form only here ("Bit-coin" in a
+            # piece about Bitcoin): the random break, not a second spelling. Once is too little: a warning.
+            if single and _occurs(vocabulary, joined, 2) and not (token and _occurs(vocabulary, token.lower(), 2)):
+                return HyphenDecision.JOIN
             return HyphenDecision.UNSURE
         return HyphenDecision.KEEP
     # A side that is no word and a common joined form ("sta-tes"), or a side unknown to the lists altogether and a
@@ -325,6 +398,203 @@ def decide_hyphen(left: str, right: str, vocabulary: Mapping[str, int], *, token
     if joined_zipf >= WARN_JOINED_ZIPF:
         return HyphenDecision.UNSURE
     return HyphenDecision.KEEP
+
+
+# Endings that are no word in their own right after a hyphen: a right part that is one of them was cut off its
+# word ("mark-ing", "Abduct-ed", "enforce-ment", "Progress-ives", "Trade-rs", "bull-ish", "candid-ate").
+SUFFIXES = frozenset(
+    [
+        "ing",
+        "ings",
+        "ed",
+        "er",
+        "ers",
+        "rs",
+        "s",
+        "es",
+        "est",
+        "ment",
+        "ments",
+        "ive",
+        "ives",
+        "ish",
+        "ate",
+        "ates",
+        "ated",
+        "ating",
+        "ation",
+        "ations",
+        "tion",
+        "tions",
+        "sion",
+        "sions",
+        "ly",
+        "ness",
+        "ity",
+        "ities",
+        "ies",
+        "ous",
+        "ful",
+        "able",
+        "ible",
+        "ance",
+        "ence",
+        "ism",
+        "ist",
+        "ists",
+        "ize",
+        "ized",
+        "izes",
+        "ise",
+        "ised",
+        "ises",
+        "al",
+        "ally",
+        "ial",
+        "ian",
+        "ians",
+        "ent",
+        "ents",
+        "ant",
+        "ants",
+        "ery",
+        "ory",
+    ]
+)
+# Prefixes English writes closed ("disclosed", "misread", "unveil"): before a hyphen they are a broken word's
+# first letters when the joined form is a word. "un" stands here too: "un-American" keeps by its capital.
+BOUND_PREFIXES = frozenset(["dis", "mis", "un"])
+# Hyphen prefixes that keep their hyphen before a word when the closed form is rarer than the word itself
+# ("co-worker", "pre-war", "non-profit"); re-, de-, ex- and un- are written closed unless the vowels clash.
+OPEN_PREFIXES = frozenset(PREFIXES - {"re", "de", "ex", "un"})
+# Words that end compounds ("set-up", "log-in", "add-on", "go-to") and small words that begin them
+# ("up-front", "in-depth", "on-site", "by-law"): two of them side by side ("up-on", "in-to") are one word.
+PARTICLES = frozenset(
+    ["up", "in", "on", "out", "off", "by", "to", "of", "at", "go", "do", "over", "down", "back", "away"]
+)
+# Small words no compound begins with ("the-re", "be-cause", "to-ugh", "so-me", "a-go"); a hyphen after one is a
+# broken word's when the joined form is a word.
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "be",
+        "to",
+        "for",
+        "of",
+        "per",
+        "and",
+        "but",
+        "or",
+        "nor",
+        "so",
+        "as",
+        "if",
+        "is",
+        "it",
+        "its",
+        "his",
+        "her",
+        "he",
+        "she",
+        "we",
+        "they",
+    ]
+)
+# Small words no compound ends with ("Lab-our", "ano-the-r"), unlike particles ("set-up").
+RIGHT_FUNCTION_WORDS = frozenset(
+    ["the", "our", "your", "their", "his", "its", "and", "are", "was", "were", "has", "had"]
+)
+FRAGMENTS_ZIPF = 2.0  # a dictionary word split into two non-words this frequent is joined without the piece's help
+# Letters that begin compounds whose closed form is also a word ("e-mail", "x-ray"); after any other single letter
+# a hyphen whose joined form is a word is a stray one ("c-rudest", "s-colding", "t-his").
+LETTER_PREFIXES = frozenset(["e", "x"])
+# A joined form this much more frequent than the rarer side is the word, not a compound of the two ("be-cause").
+COMPOUND_MARGIN = 1.0
+CLOSED_PREFIX_MARGIN = 1.5  # how much rarer than the bare word a closed re-, de-, ex- or un- form may be and win
+NAME_ZIPF = 1.5  # a capitalised joined form this frequent is a name the lists know ("Tah-ir", "Ademo-la")
+
+
+def _known_word(word: str, zipf: float) -> bool:
+    """Return whether the lower-case `word` is a word: in the spelling dictionary or frequent enough."""
+    return zipf >= JOINED_ZIPF or in_dictionary(word)
+
+
+def _word_shape_decision(
+    left: str, right: str, joined_zipf: float, left_listed: bool, right_listed: bool, mid_sentence: bool
+) -> HyphenDecision | None:
+    """Decide the hyphen by the shape of its parts (a suffix, a prefix, a letter, small words), or return None."""
+    lower_left, lower_right = left.lower(), right.lower()
+    joined = lower_left + lower_right
+    if not right.islower() or not (left.islower() or left[1:].islower() or len(left) == 1):
+        return None
+    name_like = mid_sentence and left[0].isupper() and not left_listed and lower_left not in PREFIXES
+    # A name broken in two, neither half a word ("Tah-ir", "Ademo-la", "Bo-la", "Kele-chi").
+    if name_like and joined_zipf >= NAME_ZIPF and (not right_listed or joined_zipf > english_zipf(lower_left)):
+        return HyphenDecision.JOIN
+    if (
+        len(lower_left) <= 2
+        and not left_listed
+        and len(lower_right) > 3
+        and joined_zipf >= UNKNOWN_ZIPF
+        and english_zipf(lower_right) == 0
+        and not in_dictionary(lower_right)
+    ):
+        return HyphenDecision.JOIN  # a fragment of one or two letters before a string no list knows: "lo-adshedding"
+    if (
+        joined_zipf >= FRAGMENTS_ZIPF
+        and not (left_listed or right_listed)
+        and lower_left not in PREFIXES
+        and not (in_dictionary(lower_left) or in_dictionary(lower_right))
+        and in_dictionary(joined)
+    ):
+        return HyphenDecision.JOIN  # neither side a word, the whole one: "vilifi-cation", "ti-dings", "recali-brate"
+    # Neither side a word and the right one a fragment of one or two letters: "Godswil-l", "lita-ny".
+    short_fragment = len(lower_right) <= 2 and lower_right not in SHORT_WORDS and len(lower_left) > 2
+    left_word = left_listed or lower_left in PREFIXES or in_dictionary(lower_left)
+    if short_fragment and not left_word and joined_zipf >= UNKNOWN_ZIPF:
+        return HyphenDecision.JOIN
+    if not _known_word(joined, joined_zipf):
+        return None
+    if lower_left in PREFIXES and lower_right not in PREFIXES:
+        # A prefix before a word that begins with a vowel keeps its hyphen ("re-election", "co-operation",
+        # "re-assess", "anti-abortionist"), and so does one whose closed form is rarer than the bare word
+        # ("co-worker", "non-feasance"), unless the prefix is one English writes closed ("re-located").
+        if lower_right[0] in "aeiou" and len(lower_right) > 2 and (right_listed or in_dictionary(lower_right)):
+            return HyphenDecision.KEEP
+        if lower_left in OPEN_PREFIXES and joined_zipf < max(english_zipf(lower_right), JOINED_ZIPF):
+            return HyphenDecision.KEEP
+        # re-, de-, ex-, un-: written closed, unless the closed form is far rarer than the bare word, as where
+        # writers keep the hyphen ("re-run", "re-check", "re-word"); "relocated" is common enough.
+        if right_listed and joined_zipf < english_zipf(lower_right) - CLOSED_PREFIX_MARGIN:
+            return HyphenDecision.KEEP
+        return HyphenDecision.JOIN
+    if lower_left in BOUND_PREFIXES:
+        return HyphenDecision.JOIN if joined_zipf >= RARE_JOINED_ZIPF else None
+    if lower_right in SUFFIXES:
+        return HyphenDecision.JOIN
+    if len(lower_left) == 1:
+        if (lower_left in LETTER_PREFIXES and right_listed) or (lower_left == "a" and joined_zipf < JOINED_ZIPF):
+            return HyphenDecision.KEEP  # "e-mail", "a-tiptoe"
+        return HyphenDecision.KEEP if len(lower_right) == 1 else HyphenDecision.JOIN  # "a-z" stays
+    if len(lower_right) == 1:
+        return HyphenDecision.JOIN  # "vilificatio-n", "litan-y", "on-e"
+    if joined_zipf < JOINED_ZIPF:
+        return None
+    if len(lower_right) <= 2 and lower_right not in PARTICLES:
+        return HyphenDecision.JOIN
+    if lower_left in PARTICLES and lower_right in PARTICLES:
+        return HyphenDecision.JOIN
+    if lower_left in FUNCTION_WORDS and lower_right not in PARTICLES:
+        return HyphenDecision.JOIN
+    if lower_right in RIGHT_FUNCTION_WORDS:
+        return HyphenDecision.JOIN  # no compound ends in "our" or "the": "Lab-our"
+    if left_listed and right_listed and joined_zipf >= COMMON_JOINED_ZIPF:
+        rarer = min(english_zipf(lower_left), english_zipf(lower_right))
+        if joined_zipf >= rarer + COMPOUND_MARGIN:
+            return HyphenDecision.JOIN
+    return None
 
 
 @lru_cache(maxsize=131072)
