@@ -2,9 +2,9 @@
 
 One module a job, as in Django's own admin. The model admins are declarations: `articles` (the article admin and
 its byline inline), `authors`, `sources`, `topics` (on `counts`: rows with their number of articles), `imports`
-(the import log) and `feeds` (the subscriptions and their health), `stories` (the story desk and the "possibly the same story" queue). Around them: `actions` (the workflow actions,
-each a call into `articles.workflow`), `changelists` (paging, search, the date drill-down, the topic tree),
-`dashboard` and `charts` (the home page),
+(the import log), `feeds` (the subscriptions and their health) and `stories` (a story's page and the "possibly
+the same story" queue). Around them: `actions` (the workflow actions, each a call into `articles.workflow`),
+`changelists` (paging, search, the date drill-down, the topic tree), `dashboard` and `charts` (the home page),
 `filters`, `forms`, `views` (the import page and the actions' intermediate pages), `provenance` (how an article
 arrived; the history's diffs) and `uploads` (the import page's upload handler). This module registers the model
 admins.

@@ -107,8 +107,7 @@ class StoryAdmin(admin.ModelAdmin):
         lead = next((a for a in articles if a.pk == story.lead_id), articles[0] if articles else None)
         pinned = set(StoryPin.objects.filter(article__in=articles).values_list("article_id", flat=True))
         rows = [
-            {"article": a, "is_lead": lead is not None and a.pk == lead.pk, "diff": compared(lead, a)}
-            for a in articles
+            {"article": a, "is_lead": lead is not None and a.pk == lead.pk, "diff": compared(lead, a)} for a in articles
         ]
         context = {
             **self.admin_site.each_context(request),
@@ -257,7 +256,9 @@ class StoryCandidateAdmin(admin.ModelAdmin):
         if not self.has_view_or_change_permission(request, candidate):
             raise PermissionDenied
         if request.method == "POST":
-            decide = {"accept": desk.accept_candidate, "reject": desk.reject_candidate}.get(request.POST.get("decision"))
+            decide = {"accept": desk.accept_candidate, "reject": desk.reject_candidate}.get(
+                request.POST.get("decision")
+            )
             if decide is None or candidate.status != StoryCandidate.Status.PENDING:
                 self.message_user(request, "Nothing was changed: this match is decided already.", messages.WARNING)
             else:
@@ -286,7 +287,7 @@ class StoryCandidateAdmin(admin.ModelAdmin):
 
 def _titled(article):
     return format_html(
-        "{} <span class=\"byline-quiet\">#{} · {}</span>",
+        '{} <span class="byline-quiet">#{} · {}</span>',
         article.title,
         article.pk,
         article.source.name if article.source_id else "no source",

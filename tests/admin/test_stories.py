@@ -27,7 +27,7 @@ def test_the_story_page_lists_its_articles_with_a_diff_against_the_lead(client, 
         page = client.get(story_url(lead.story_id))
     html = page.content.decode()
     assert page.status_code == 200
-    assert html.count('data-article=') == 3 and "flag-lead" in html
+    assert html.count("data-article=") == 3 and "flag-lead" in html
     assert "<del>" in html and "<ins>" in html and "Differs from the lead" in html
     assert "Daily Courier" in html and "Steppe Review" in html and "3 articles" in html
 

@@ -11,9 +11,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--chunk-size", type=int, default=CHUNK, help=f"Articles read at once (default {CHUNK})."
-        )
+        parser.add_argument("--chunk-size", type=int, default=CHUNK, help=f"Articles read at once (default {CHUNK}).")
 
     def handle(self, *args, chunk_size, verbosity, **options):
         if chunk_size < 1:
