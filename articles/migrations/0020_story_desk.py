@@ -61,5 +61,14 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
+        migrations.AlterModelOptions(
+            name="storycandidate",
+            options={
+                "ordering": ["-created_at", "-id"],
+                "permissions": [("decide_storycandidate", "Can accept or reject possible story matches")],
+                "verbose_name": "possible story match",
+                "verbose_name_plural": "possibly the same story",
+            },
+        ),
         migrations.RunPython(give_editors_the_story_desk, migrations.RunPython.noop),
     ]

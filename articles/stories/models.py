@@ -63,6 +63,8 @@ class StoryCandidate(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = "possible story match"
+        verbose_name_plural = "possibly the same story"
         constraints = [models.UniqueConstraint(fields=["article", "story"], name="story_candidate_unique")]
         indexes = [models.Index(fields=["status", "-created_at"], name="story_candidate_queue")]
         permissions = [("decide_storycandidate", "Can accept or reject possible story matches")]
