@@ -66,5 +66,19 @@ def test_collapse_pages_and_counts(anon, django_assert_max_num_queries):  # noqa
         anon.get(ARTICLES, {"collapse": "story", "page_size": 4, "search": "residents"})
 
 
+def test_cursor_pages_list_each_story_once(anon):  # noqa: F811
+    texts = []
+    for seed in range(76, 81):
+        texts += [lightly_edited(seed), piece(seed)]  # the lead is stored second: later ids, same story
+    articles = imported(*texts)
+    stories = {a.story_id for a in articles}
+    walked, url = [], f"{ARTICLES}?collapse=story&pagination=cursor&page_size=2"
+    while url:
+        body = anon.get(url).json()
+        walked += [row["story"]["id"] for row in body["results"]]
+        url = body["next"]
+    assert sorted(walked) == sorted(stories)
+
+
 def test_an_unknown_collapse_is_a_400(anon):  # noqa: F811
     assert anon.get(ARTICLES, {"collapse": "source"}).status_code == 400
