@@ -1,10 +1,13 @@
 """`?collapse=story`: one article per story, its lead (or the copy that matched), with the filters, the search and
 paging, at a constant number of queries."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from articles.ingest.importer import ImportOptions, import_files
-from articles.models import Article, Source
+from articles.models import Article, Source, Story
 from tests.api.conftest import anon, generous_throttles  # noqa: F401  (fixtures)
 from tests.stories.texts import cut_copy, lightly_edited, paragraphs, piece
 
@@ -69,9 +72,15 @@ def test_collapse_pages_and_counts(anon, django_assert_max_num_queries):  # noqa
 def test_cursor_pages_list_each_story_once(anon):  # noqa: F811
     texts = []
     for seed in range(76, 81):
-        texts += [lightly_edited(seed), piece(seed)]  # the lead is stored second: later ids, same story
+        texts += [lightly_edited(seed), piece(seed)]
     articles = imported(*texts)
     stories = {a.story_id for a in articles}
+    base = timezone.now() - datetime.timedelta(days=1)
+    leads = set(Story.objects.values_list("lead_id", flat=True))
+    for i, article in enumerate(articles):
+        # Every lead newer than every copy: past the first page, the copies of the stories already listed remain.
+        hours = 10 + i if article.pk in leads else i
+        Article.objects.filter(pk=article.pk).update(published_at=base + datetime.timedelta(hours=hours))
     walked, url = [], f"{ARTICLES}?collapse=story&pagination=cursor&page_size=2"
     while url:
         body = anon.get(url).json()
