@@ -999,6 +999,6 @@ class ImportTally(models.Model):
         return f"{self.day} {self.measure}: {self.count}"
 
 
-from articles.stories.models import Story, StoryBand, StoryCandidate  # noqa: E402  (the stories' models are ours)
+from articles.stories.models import Story, StoryBand, StoryCandidate, StoryPin  # noqa: E402  (the stories' models are ours)
 
-__all__ = ["Story", "StoryBand", "StoryCandidate"]
+__all__ = ["Story", "StoryBand", "StoryCandidate", "StoryPin"]

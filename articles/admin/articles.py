@@ -21,6 +21,7 @@ from articles.admin.filters import (
     LanguageListFilter,
     ScheduledListFilter,
     SourceListFilter,
+    StoryRowsListFilter,
     TopicListFilter,
     WarningsListFilter,
 )
@@ -76,6 +77,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         WarningsListFilter,
         DuplicateListFilter,
         ScheduledListFilter,
+        StoryRowsListFilter,
     ]
     list_select_related = ["source"]
     list_per_page = 50
@@ -143,9 +145,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return apply_search(queryset, search_term), False
 
     def get_list_display(self, request):
+        shown = list(self.list_display)
+        if request.GET.get("stories") == "one":
+            shown[2:2] = ["copies", "outlets"]
         if request.GET.get("q", "").strip():
-            return [*self.list_display, "match"]
-        return self.list_display
+            shown.append("match")
+        return shown
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # django-simple-history lets whoever may view the history post an old version; restoring it is a change.
@@ -194,6 +199,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
             article.title,
             format_html('<span class="row-flags">{}</span>', flags) if flags else "",
         )
+
+    @admin.display(description="copies")
+    def copies(self, article):
+        url = reverse("admin:articles_story_change", args=[article.story_id])
+        return format_html('<a href="{}" title="Open the story">{}</a>', url, getattr(article, "story_size", "—"))
+
+    @admin.display(description="outlets")
+    def outlets(self, article):
+        names = getattr(article, "story_outlets", [])
+        return format_html('<span class="clamp-2" title="{}">{}</span>', ", ".join(names), len(names))
 
     @admin.display(description="lang.", ordering="language")
     def lang(self, article):

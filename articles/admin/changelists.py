@@ -88,9 +88,11 @@ class ArticleChangeList(CalendarBoundChangeList):
         warned = set(records.values_list("article_id", flat=True))
         search = self.queryset.full_text  # set by apply_search, None for `#123`
         snippets = search.snippets(ids) if search is not None else {}
+        outlets = _story_outlets(self.result_list) if request.GET.get("stories") == "one" else {}
         for article in self.result_list:
             article.has_warnings = article.pk in warned
             article.snippet = snippets.get(article.pk) or ""
+            article.story_outlets = outlets.get(article.story_id, [])
 
     @cached_property
     def date_links(self) -> dict:
@@ -142,6 +144,13 @@ class ArticleChangeList(CalendarBoundChangeList):
             "back": None,
             "choices": [{"link": link(year=str(number)), "title": str(number)} for number in years],
         }
+
+
+def _story_outlets(articles) -> dict[int, list[str]]:
+    """Return the outlets of the stories of these articles (one query)."""
+    from articles.admin.stories import outlets_of
+
+    return outlets_of({article.story_id for article in articles})
 
 
 class TopicChangeList(ChangeList):

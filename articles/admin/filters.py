@@ -9,7 +9,7 @@ admin's own autocomplete endpoint) and filter with `Exists`, so many-to-many mat
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from articles.admin.changelists import article_languages
@@ -216,4 +216,20 @@ class RetriedFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() in ("yes", "no"):
             return queryset.filter(was_retried=self.value() == "yes")
+        return queryset
+
+
+class StoryRowsListFilter(admin.SimpleListFilter):
+    """One row per story: each story's lead only, with the story's number of copies and outlets beside it
+    (`ArticleChangeList.get_results` looks the outlets up for the page)."""
+
+    title = "stories"
+    parameter_name = "stories"
+
+    def lookups(self, request, model_admin):
+        return [("one", "One row per story")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "one":
+            return queryset.filter(story__lead_id=F("pk")).annotate(story_size=F("story__size"))
         return queryset

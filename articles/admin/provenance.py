@@ -43,11 +43,12 @@ FOLD_WORDS = 24  # unchanged text longer than this is folded, keeping this many 
 TOKENS = re.compile(r"\s+|[^\s]+")
 
 
-def inline_diff(raw: str, clean: str, edits: list[dict]):
+def inline_diff(raw: str, clean: str, edits: list[dict], *, change_title: str = "Changed on import"):
     """Return raw against clean text as one flowing HTML text: what arrived and was dropped struck through
     (`<del>`), what the importer put in its place beside it (`<ins>`), the cleaner's rule on hover, and long
     unchanged stretches folded to their ends. Lines are matched first and words inside changed lines, so a long
-    piece costs a line diff plus small word diffs. Every piece of text is escaped."""
+    piece costs a line diff plus small word diffs. Every piece of text is escaped. `change_title`: the hover text
+    of a change no cleaner rule explains (the story page compares copies, not an import)."""
     if len(raw) + len(clean) > DIFF_MAX_CHARS:
         return None
     before, after = raw.splitlines(keepends=True), clean.splitlines(keepends=True)
@@ -57,7 +58,7 @@ def inline_diff(raw: str, clean: str, edits: list[dict]):
         if tag == "equal":
             parts.append(_folded(old))
         else:
-            parts.extend(_word_changes(old, new, edits))
+            parts.extend(_word_changes(old, new, edits, change_title))
     if not any(isinstance(part, _Change) for part in parts):
         return format_html('<p class="help">{}</p>', "The text arrived exactly as it was imported.")
     return format_html('<div class="inline-diff">{}</div>', format_html_join("", "{}", ((str(p),) for p in parts)))
@@ -67,7 +68,7 @@ class _Change(SafeString):
     """A marked change in the inline diff (HTML, escaped)."""
 
 
-def _word_changes(old: str, new: str, edits: list[dict]) -> list:
+def _word_changes(old: str, new: str, edits: list[dict], change_title: str = "Changed on import") -> list:
     before, after = TOKENS.findall(old), TOKENS.findall(new)
     parts = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
@@ -78,7 +79,7 @@ def _word_changes(old: str, new: str, edits: list[dict]) -> list:
         rule = _rule_for(gone, came, edits)
         marked = format_html(
             '<span class="diff-change" title="{}">{}{}</span>',
-            f"Cleaner rule: {rule}" if rule else "Changed on import",
+            f"Cleaner rule: {rule}" if rule else change_title,
             format_html("<del>{}</del>", gone) if gone else "",
             format_html("<ins>{}</ins>", came) if came else "",
         )

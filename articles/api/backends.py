@@ -5,6 +5,7 @@ the queryset it returns (`full_text`): the paginator counts the matches up to a 
 best first, pages them as a bounded ranked window; the view attaches the page's ranks and snippets.
 """
 
+from django.db.models import F, Min, Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 
@@ -44,6 +45,52 @@ class FullTextSearchBackend(BaseFilterBackend):
                     "Full-text search over title, summary and body; results carry `rank` and a highlighted "
                     "`snippet`. Words must all occur; `OR` between two terms finds either, `-word` excludes, "
                     '`"a phrase"` finds words in sequence, `harb*` words that start so (see the README).'
+                ),
+            }
+        ]
+
+
+COLLAPSE_PARAM = "collapse"
+
+
+def one_per_story(queryset):
+    """Return one article of each story among `queryset`: its lead when the lead is among them (it matched the
+    filters and the search), else the earliest-stored of its articles that are. Two subqueries over the same rows,
+    so it pages, counts and ranks as any list does, on SQLite and PostgreSQL."""
+    among = queryset.order_by().values("pk")
+    model = queryset.model
+    firsts = (
+        model.objects.filter(pk__in=among)
+        .exclude(story__lead_id__in=among)
+        .order_by()
+        .values("story_id")
+        .annotate(first=Min("pk"))
+        .values("first")
+    )
+    return queryset.filter(Q(story__lead_id=F("pk")) | Q(pk__in=firsts))
+
+
+class StoryCollapseBackend(BaseFilterBackend):
+    """`?collapse=story`: one article per story (`one_per_story`), after the filters and the search."""
+
+    def filter_queryset(self, request, queryset, view):
+        value = request.query_params.get(COLLAPSE_PARAM, "")
+        if not value:
+            return queryset
+        if value != "story":
+            raise ValidationError({COLLAPSE_PARAM: ["The one collapse there is: `story`."]})
+        return one_per_story(queryset)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": COLLAPSE_PARAM,
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": ["story"]},
+                "description": (
+                    "`story`: one article per story (the copies of one piece from many outlets): its lead, or, "
+                    "when the lead does not match the filters or the search, the earliest of its articles that does."
                 ),
             }
         ]

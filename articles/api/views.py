@@ -29,7 +29,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles import workflow
 from articles.api import conditional
-from articles.api.backends import FullTextSearchBackend
+from articles.api.backends import COLLAPSE_PARAM, FullTextSearchBackend, StoryCollapseBackend
 from articles.api.filtering import FilterBackend
 from articles.api.filters import (
     ArticleFilter,
@@ -136,7 +136,8 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
     queryset = Article.objects.select_related("source")
     serializer_class = ArticleDetailSerializer
     filterset_class = ArticleFilter
-    filter_backends = [FilterBackend, FullTextSearchBackend]  # the search last: it ranks the filtered rows
+    # The search after the filters (it ranks the filtered rows), the collapse to one per story after the search.
+    filter_backends = [FilterBackend, FullTextSearchBackend, StoryCollapseBackend]
     pagination_class = ArticlePagination
     lookup_url_kwarg = "key"
     lookup_value_regex = r"[^/.]+"
@@ -146,7 +147,9 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
         if self.action == "list":
             queryset = queryset.defer("body", "fingerprint", "external_id")
             bound = ArticlePagination.seek_bound(self.request)
-            if bound is not None:
+            # One article per story is chosen among all the listed rows, not those past the cursor (the paginator
+            # still starts the page at the cursor).
+            if bound is not None and COLLAPSE_PARAM not in self.request.query_params:
                 queryset = queryset.filter(bound)
         return queryset.visible_to(self.request.user)
 

@@ -57,9 +57,10 @@ def seen_at(article) -> datetime.datetime:
     return article.published_at or article.created_at or timezone.now()
 
 
-def assign_stories(articles: list, keys: dict[int, list[int]]) -> None:
+def assign_stories(articles: list, keys: dict[int, list[int]], *, apart: dict[int, set[int]] | None = None) -> None:
     """Set `story_id` on each of `articles` (new, ids allocated, not inserted yet), creating and updating stories,
-    queueing possible matches and storing the articles' band keys; `keys` maps an article's id to its band keys."""
+    queueing possible matches and storing the articles' band keys; `keys` maps an article's id to its band keys.
+    `apart` (a rebuild's): the stories an article must not join, by article id (editors rejected the match)."""
     if not articles:
         return
     _lock()
@@ -80,6 +81,8 @@ def assign_stories(articles: list, keys: dict[int, list[int]]) -> None:
         best, best_score = None, None
         for pk, _count in hits.most_common(CANDIDATES_VERIFIED):
             other = known[pk]
+            if apart and other.story_id in apart.get(article.pk, ()):
+                continue
             if abs(other.seen - seen) > window():
                 continue
             score = similarity(mine.shingles, other.shingles)

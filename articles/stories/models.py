@@ -63,9 +63,25 @@ class StoryCandidate(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = "possible story match"
+        verbose_name_plural = "possibly the same story"
         constraints = [models.UniqueConstraint(fields=["article", "story"], name="story_candidate_unique")]
         indexes = [models.Index(fields=["status", "-created_at"], name="story_candidate_queue")]
         permissions = [("decide_storycandidate", "Can accept or reject possible story matches")]
 
     def __str__(self):
         return f"Article {self.article_id} possibly in story {self.story_id}"
+
+
+class StoryPin(models.Model):
+    """An article an editor placed in its story (a move, a split, a merge, an accepted or rejected match): imports
+    never move it, and `rebuild_stories` keeps it in the story it is in."""
+
+    article = models.OneToOneField(
+        "articles.Article", primary_key=True, on_delete=models.CASCADE, related_name="story_pin"
+    )
+    pinned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    pinned_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Article {self.article_id} kept in its story"
