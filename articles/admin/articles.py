@@ -96,7 +96,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
     exclude = ["revision"]  # not editable on the model; the form carries it as a hidden field of its own
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "revision"]}),
-        ("Publication", {"fields": [("status", "published_at"), ("source", "language"), "external_id"]}),
+        (
+            "Publication",
+            {"fields": [("status", "published_at", "unpublish_at"), ("source", "language"), "external_id"]},
+        ),
         ("Classification", {"fields": ["topics", "tags"]}),
         ("Record", {"fields": [("word_count", "created_at", "updated_at"), "duplicate_of_link"]}),
     ]
