@@ -21,6 +21,7 @@ from articles.admin.filters import (
     LanguageListFilter,
     ScheduledListFilter,
     SourceListFilter,
+    StatusListFilter,
     TopicListFilter,
     WarningsListFilter,
 )
@@ -68,7 +69,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_display = ["headline", "source_and_byline", "status_badge", "published", "words", "lang", "updated"]
     ordering = ["-updated_at", "-id"]  # the desk's view, recent work first; served by the article_updated index
     list_filter = [
-        "status",
+        StatusListFilter,
         SourceListFilter,
         TopicListFilter,
         AuthorListFilter,
@@ -183,7 +184,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         can_import = request.user.has_perm("articles.add_article")
         extra = {
             "import_url": reverse("admin:articles_article_import") if can_import else None,
-            "status_counts": status_links(request),
+            "status_counts": status_links(request),  # counted once, shared with the status filter
         }
         return super().changelist_view(request, {**extra, **(extra_context or {})})
 
