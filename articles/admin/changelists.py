@@ -193,4 +193,3 @@ def publication_span() -> tuple[datetime.datetime, datetime.datetime] | None:
     """Return the first and last publication times of all articles, in local time (cached)."""
     span = table_figure("publication-span", Article.objects.publication_span)
     return tuple(timezone.localtime(moment) for moment in span) if span else None
-
