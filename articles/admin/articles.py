@@ -120,7 +120,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return (
             super().media
             + AutocompleteSelect(source_field, self.admin_site).media
-            + Media(js=["articles/admin.js"], css={"all": ["articles/admin.css"]})
+            + Media(js=["articles/admin.js", "articles/unsaved.js"], css={"all": ["articles/admin.css"]})
         )
 
     def get_urls(self):
