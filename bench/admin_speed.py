@@ -2,12 +2,12 @@
 
 Loads generated articles (with sources, bylines, topics, import records, stories of one to six copies and pending
 "possibly the same story" candidates) into a fresh SQLite file under a temp directory, or into the PostgreSQL
-database `newsroom_bench_admin` on the server `--postgres URL` (or DATABASE_URL) names, all with bulk_create, and a
-year of daily import tallies; then times pages through Django's test client as a logged-in superuser: the dashboard
-(the admin's home page, stories and candidates included), the article list with its status and filter counts, a
-search, filters, the articles of one story (there is no story page in the admin yet: the list filtered by story
-stands for it) and the change form. Prints the median and 95th percentile of several runs in milliseconds and the
-number of queries of each page.
+database `newsroom_bench_admin` (or the one NEWSROOM_BENCH_DATABASE names) on the server `--postgres URL` (or
+DATABASE_URL) names, all with bulk_create, and a year of daily import tallies; then times pages through Django's
+test client as a logged-in superuser: the dashboard (the admin's home page, stories and candidates included), the
+article list with its status and filter counts, a search, filters, the articles of one story (there is no story
+page in the admin yet: the list filtered by story stands for it) and the change form. Prints the median and 95th
+percentile of several runs in milliseconds and the number of queries of each page.
 
     .venv/bin/python bench/admin_speed.py [--articles 100000] [--runs 21] [--keep] [--postgres URL]
 
@@ -18,6 +18,7 @@ number of articles.
 import argparse
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -29,7 +30,9 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BENCH_DB = "newsroom_bench_admin"
+BENCH_DB = os.environ.get("NEWSROOM_BENCH_DATABASE", "newsroom_bench_admin")
+if not re.fullmatch(r"[a-z_][a-z0-9_]*", BENCH_DB):
+    raise SystemExit(f"NEWSROOM_BENCH_DATABASE must be a plain lower-case database name, not {BENCH_DB!r}.")
 TARGET_MS, TARGET_QUERIES = 300, 15
 
 
