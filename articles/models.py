@@ -244,7 +244,12 @@ def errors_on_fields(error: ValidationError, fields_by_code: dict[str, str]) -> 
 
 
 # The field an editor changes to resolve each constraint's violation.
-CONSTRAINT_ERROR_FIELDS = {"slug_taken": "slug", "external_id_taken": "external_id", "duplicate_text": "body"}
+CONSTRAINT_ERROR_FIELDS = {
+    "slug_taken": "slug",
+    "external_id_taken": "external_id",
+    "duplicate_text": "body",
+    "take_down_before_go_live": "unpublish_at",
+}
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -340,6 +345,12 @@ class Article(TimestampedModel):
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="A future time schedules the article: readers see it from then on."
     )
+    unpublish_at = models.DateTimeField(
+        "take down at",
+        null=True,
+        blank=True,
+        help_text="Optional: the scheduler takes the published article back to draft at this time.",
+    )
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
     topics = models.ManyToManyField(Topic, related_name="articles", blank=True)
@@ -429,11 +440,21 @@ class Article(TimestampedModel):
                 name="article_published_has_published_at",
                 violation_error_message="A published article needs a publication date.",
             ),
+            models.CheckConstraint(
+                condition=Q(unpublish_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(unpublish_at__gt=models.F("published_at")),
+                name="article_take_down_after_go_live",
+                violation_error_code="take_down_before_go_live",
+                violation_error_message="The take-down time must come after the publication time.",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_status_published"),
             models.Index(fields=["-updated_at", "-id"], name="article_updated"),
             models.Index(fields=["language"], name="article_language"),
+            # The scheduler's question: the published articles whose take-down time has come (few have one).
+            models.Index(fields=["unpublish_at"], condition=Q(unpublish_at__isnull=False), name="article_take_down"),
         ]
 
     def __str__(self):

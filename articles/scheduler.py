@@ -4,7 +4,7 @@ Schedules and retries live in our own rows, not in the queue: each source of due
 claims the rows whose work is due (`taskqueue.claim_and_enqueue`) and enqueues a task for each. Claims make it
 safe to run the loop in several places at once: a row is claimed by one scheduler only, and due again only once
 its claim is released or lapses. A new kind of background work (feeds whose next check has come, webhook
-deliveries to retry, articles to publish at their time) is one more function in `DUE_WORK`.
+deliveries to retry, published articles to take down at their time) is one more function in `DUE_WORK`.
 """
 
 import logging
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import close_old_connections
 
-from articles import changes, taskqueue
+from articles import changes, taskqueue, workflow
 from articles.feeds import polling
 from articles.ingest import queued
 from articles.webhooks import delivery
@@ -29,6 +29,7 @@ DUE_WORK: list[Callable[[], int]] = [
     taskqueue.fail_abandoned_tasks,
     changes.sequence_and_prune,
     delivery.enqueue_due_deliveries,
+    workflow.take_down_due_articles,
 ]
 
 

@@ -24,13 +24,17 @@ def _require(user, permission: str, action: str) -> None:
         raise PermissionDenied(f"You do not have permission to {action}.")
 
 
-def publication_change(stored: Article | None, *, status: str, published_at) -> str | None:
+_UNCHANGED = object()
+
+
+def publication_change(stored: Article | None, *, status: str, published_at, unpublish_at=_UNCHANGED) -> str | None:
     """Return what moving `stored` (the article as the database holds it; None for a new one) to `status` and
     `published_at` does to its publication, as the words of a refusal ("publish articles"), or None when nothing.
 
     Moving into or out of published touches publication (publishing; unpublishing, archiving or sending a published
     article back to review; restoring an old version in either direction), and so does moving the publication time
-    of a published or scheduled article. Times are compared to the second, the precision the admin's form shows.
+    of a published or scheduled article, or of its take-down time (`unpublish_at`, when the caller writes it).
+    Times are compared to the second, the precision the admin's form shows.
     """
     was_published = stored is not None and stored.status == Article.Status.PUBLISHED
     will_be_published = status == Article.Status.PUBLISHED
@@ -40,16 +44,24 @@ def publication_change(stored: Article | None, *, status: str, published_at) -> 
         return "archive published articles" if status == Article.Status.ARCHIVED else "unpublish articles"
     if was_published and _to_the_second(published_at) != _to_the_second(stored.published_at):
         return "reschedule published articles"
+    if (
+        was_published
+        and unpublish_at is not _UNCHANGED
+        and _to_the_second(unpublish_at) != _to_the_second(stored.unpublish_at)
+    ):
+        return "reschedule published articles"
     return None
 
 
-def require_publication_right(user, stored: Article | None, *, status: str, published_at) -> None:
+def require_publication_right(
+    user, stored: Article | None, *, status: str, published_at, unpublish_at=_UNCHANGED
+) -> None:
     """Refuse (PermissionDenied) a change of status or publication time that needs publish rights `user` lacks.
 
     The one statement of that rule: the admin's form and history revert, the API's writes and every workflow
     function below call it. `user` None is a trusted caller (a script, the import command).
     """
-    action = publication_change(stored, status=status, published_at=published_at)
+    action = publication_change(stored, status=status, published_at=published_at, unpublish_at=unpublish_at)
     if action is not None:
         _require(user, PUBLISH_PERMISSION, action)
 
@@ -58,7 +70,7 @@ def _to_the_second(moment):
     return moment.replace(microsecond=0) if moment is not None else None
 
 
-def _set_status(articles: Iterable[Article], status: str, *, user, extra=None) -> int:
+def _set_status(articles: Iterable[Article], status: str, *, user, extra=None, reason: str | None = None) -> int:
     planned = []
     for article in articles:
         if article.status == status and not extra:
@@ -78,6 +90,8 @@ def _set_status(articles: Iterable[Article], status: str, *, user, extra=None) -
                 fields.append(name)
             if user is not None:
                 article._history_user = user
+            if reason:
+                article._change_reason = reason
             article.save(update_fields=fields)
             changed += 1
     return changed
@@ -93,11 +107,33 @@ def publish(articles: Iterable[Article], *, user=None, at=None) -> int:
     )
 
 
-def unpublish(articles: Iterable[Article], *, user=None) -> int:
-    """Take published articles back to draft; return how many changed."""
+def unpublish(articles: Iterable[Article], *, user=None, reason: str | None = None) -> int:
+    """Take published articles back to draft; return how many changed. A take-down time they had is cleared: it
+    is spent, and would otherwise take the article down again the moment it is republished."""
     _require(user, PUBLISH_PERMISSION, "unpublish articles")
     published = [a for a in articles if a.status == Article.Status.PUBLISHED]
-    return _set_status(published, Article.Status.DRAFT, user=user)
+    return _set_status(published, Article.Status.DRAFT, user=user, extra={"unpublish_at": None}, reason=reason)
+
+
+TAKE_DOWN_REASON = "Taken down at its scheduled time"
+TAKEN_DOWN_AT_ONCE = 500
+
+
+def take_down_due_articles(*, now=None, limit: int = TAKEN_DOWN_AT_ONCE) -> int:
+    """Unpublish the published articles whose take-down time (`unpublish_at`) has come; return how many.
+
+    The scheduler's source of due take-downs. Each goes through `unpublish`, so it gets a history entry (with
+    TAKE_DOWN_REASON), an `unpublished` change in the change log and its webhooks, as an editor's unpublish does.
+    The rows are locked, skipping those another scheduler holds (PostgreSQL; SQLite has one writer anyway).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = (
+            Article.objects.filter(status=Article.Status.PUBLISHED, unpublish_at__lte=now)
+            .order_by("unpublish_at", "pk")
+            .select_for_update(skip_locked=True, of=("self",))
+        )
+        return unpublish(list(due[:limit]), reason=TAKE_DOWN_REASON)
 
 
 def send_to_review(articles: Iterable[Article], *, user=None) -> int:

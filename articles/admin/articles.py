@@ -21,6 +21,7 @@ from articles.admin.filters import (
     LanguageListFilter,
     ScheduledListFilter,
     SourceListFilter,
+    StatusListFilter,
     StoryRowsListFilter,
     TopicListFilter,
     WarningsListFilter,
@@ -69,7 +70,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_display = ["headline", "source_and_byline", "status_badge", "published", "words", "lang", "updated"]
     ordering = ["-updated_at", "-id"]  # the desk's view, recent work first; served by the article_updated index
     list_filter = [
-        "status",
+        StatusListFilter,
         SourceListFilter,
         TopicListFilter,
         AuthorListFilter,
@@ -98,7 +99,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
     exclude = ["revision"]  # not editable on the model; the form carries it as a hidden field of its own
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "revision"]}),
-        ("Publication", {"fields": [("status", "published_at"), ("source", "language"), "external_id"]}),
+        (
+            "Publication",
+            {"fields": [("status", "published_at", "unpublish_at"), ("source", "language"), "external_id"]},
+        ),
         ("Classification", {"fields": ["topics", "tags"]}),
         ("Record", {"fields": [("word_count", "created_at", "updated_at"), "duplicate_of_link"]}),
     ]
@@ -118,7 +122,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return (
             super().media
             + AutocompleteSelect(source_field, self.admin_site).media
-            + Media(js=["articles/admin.js"], css={"all": ["articles/admin.css"]})
+            + Media(js=["articles/admin.js", "articles/unsaved.js"], css={"all": ["articles/admin.css"]})
         )
 
     def get_urls(self):
@@ -185,7 +189,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         can_import = request.user.has_perm("articles.add_article")
         extra = {
             "import_url": reverse("admin:articles_article_import") if can_import else None,
-            "status_counts": status_links(request),
+            "status_counts": status_links(request),  # counted once, shared with the status filter
         }
         return super().changelist_view(request, {**extra, **(extra_context or {})})
 

@@ -1,8 +1,8 @@
 """The desk's lists, built so that a page costs the same at 100,000 articles as at 100: paging without COUNT(*), the
 full-text search box, the date drill-down from the table's first and last dates, and topics listed as a tree.
 
-Two figures about the whole article table, its publication span and its languages, read every row; they are cached
-here, in the default cache, for a few minutes (`table_figure`).
+One figure about the whole article table, its publication span, reads every row; it is cached here, in the default
+cache, for a few minutes (`table_figure`).
 """
 
 import calendar
@@ -202,8 +202,3 @@ def publication_span() -> tuple[datetime.datetime, datetime.datetime] | None:
     """Return the first and last publication times of all articles, in local time (cached)."""
     span = table_figure("publication-span", Article.objects.publication_span)
     return tuple(timezone.localtime(moment) for moment in span) if span else None
-
-
-def article_languages() -> list[str]:
-    """Return the languages articles are written in (cached)."""
-    return table_figure("languages", lambda: list(Article.objects.languages()))

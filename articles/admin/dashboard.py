@@ -3,7 +3,9 @@
 Every number is read from the daily import tallies (`ImportTally`, kept by the import pipeline), never by counting
 import records, so the page costs the same handful of queries at any size of history: four sums over thirty days
 of tallies (by day, by source, by feed, by day and source), one each for the names of their sources and feeds, and
-one each for the review queue (two), failing feeds and the editor's recent edits.
+one each for the review queue (three: its count, its first articles, the "possibly the same story" candidates),
+failing feeds and the editor's recent edits. Copies joined to stories are a measure of the tallies (`joined`: a
+created article whose story already had one, counted when its import run ends).
 """
 
 import datetime
@@ -11,10 +13,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from articles.admin import charts
 from articles.models import Article, Feed, ImportTally, Source
+from articles.stories.models import StoryCandidate
 
 PERIODS = (("today", "Today", 1), ("week", "Last 7 days", 7), ("month", "Last 30 days", 30))
 MEASURES = (
@@ -22,6 +26,7 @@ MEASURES = (
     ("created", "Created"),
     ("updated", "Updated"),
     ("duplicate", "Duplicates"),
+    ("joined", "Copies joined to stories"),
     ("failed", "Failed"),
     ("warned", "With warnings"),
 )
@@ -111,10 +116,22 @@ def _ranked(totals: dict, name_of, link: str = "") -> list[dict]:
 
 def _review_queue() -> dict:
     in_review = Article.objects.filter(status=Article.Status.REVIEW)
+    pending = StoryCandidate.objects.filter(status=StoryCandidate.Status.PENDING)  # the story_candidate_queue index
     return {
         "count": in_review.aggregate(n=Count("pk"))["n"],
         "articles": list(in_review.select_related("source").order_by("-updated_at", "-id")[:LIST_LENGTH]),
+        "candidates": pending.aggregate(n=Count("pk"))["n"],
+        "candidates_url": _candidates_url(),
     }
+
+
+def _candidates_url() -> str | None:
+    """Return the admin list of pending story candidates, once the candidates have an admin; else None."""
+    try:
+        url = reverse("admin:articles_storycandidate_changelist")
+    except NoReverseMatch:
+        return None
+    return f"{url}?status__exact={StoryCandidate.Status.PENDING}"
 
 
 def _recent_edits(user) -> list:

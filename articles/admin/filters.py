@@ -4,15 +4,20 @@ authors and topics.
 Django's related-field filters list every related row in the sidebar; with ten thousand sources that is a page of
 links nobody can use and a query that grows with the table. These filters show one autocomplete box instead (the
 admin's own autocomplete endpoint) and filter with `Exists`, so many-to-many matches never repeat an article.
+
+Counts. Where a count is cheap the sidebar shows it beside each choice ("Draft (12)"): each filter counts with one
+query whatever the table's size (a GROUP BY an indexed column, or a COUNT over an index), and, as the status links
+above the list, of all articles rather than of those the other filters leave (that would be one more pass over a
+search's matches per filter). The autocomplete filters count the articles of the row chosen, when one is.
 """
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from articles.admin.changelists import article_languages
+from articles.admin.counts import STATUS_PARAMETER, counted, grouped_counts, status_counts
 from articles.ids import parse_id
 from articles.models import Article, Byline, ImportBatch, Topic
 
@@ -50,7 +55,13 @@ class AutocompleteListFilter(admin.ListFilter):
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
             "display": "All",
         }
-        yield {"selected": self.value is not None, "widget": self.widget_html(changelist)}
+        yield {"selected": self.value is not None, "widget": self.widget_html(changelist), "count": self.chosen_count()}
+
+    def chosen_count(self) -> int | None:
+        """Return how many articles the chosen row has (one COUNT over an index), or None when none is chosen."""
+        if self.value is None:
+            return None
+        return self.filter_queryset(Article.objects.order_by(), self.value).aggregate(n=Count("pk"))["n"]
 
     def widget_html(self, changelist):
         return self.widget.render(
@@ -105,12 +116,42 @@ class TopicListFilter(AutocompleteListFilter):
         return queryset.filter(Exists(through.objects.filter(article_id=OuterRef("pk"), topic_id__in=ids)))
 
 
-class WarningsListFilter(admin.SimpleListFilter):
-    title = "import warnings"
-    parameter_name = "warnings"
+class CountedListFilter(admin.SimpleListFilter):
+    """A yes/no filter whose choices show their counts: `yes_count` counts the yes (one query), the no are the rest
+    of all articles (from the status counts the list has already made)."""
+
+    yes_label = no_label = ""
 
     def lookups(self, request, model_admin):
-        return [("yes", "Imported with warnings"), ("no", "No warnings")]
+        yes = self.yes_count()
+        total = sum(status_counts(request).values())
+        return [("yes", counted(self.yes_label, yes)), ("no", counted(self.no_label, total - yes))]
+
+    def yes_count(self) -> int:
+        raise NotImplementedError
+
+
+class StatusListFilter(admin.SimpleListFilter):
+    """The workflow status, each with its count (the status links' own numbers: no query of its own)."""
+
+    title = "status"
+    parameter_name = STATUS_PARAMETER
+
+    def lookups(self, request, model_admin):
+        counts = status_counts(request)
+        return [(value, counted(label, counts[value])) for value, label in Article.Status.choices]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() in Article.Status.values else queryset
+
+
+class WarningsListFilter(CountedListFilter):
+    title = "import warnings"
+    parameter_name = "warnings"
+    yes_label, no_label = "Imported with warnings", "No warnings"
+
+    def yes_count(self) -> int:
+        return Article.objects.order_by().with_import_warnings().aggregate(n=Count("pk"))["n"]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -120,14 +161,16 @@ class WarningsListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ScheduledListFilter(admin.SimpleListFilter):
+class ScheduledListFilter(CountedListFilter):
     """Published articles whose publication time is still to come, which readers do not see yet."""
 
     title = "scheduling"
     parameter_name = "scheduled"
+    yes_label, no_label = "Scheduled", "Not scheduled"
 
-    def lookups(self, request, model_admin):
-        return [("yes", "Scheduled"), ("no", "Not scheduled")]
+    def yes_count(self) -> int:  # the status index's range
+        scheduled = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        return scheduled.order_by().aggregate(n=Count("pk"))["n"]
 
     def queryset(self, request, queryset):
         scheduled = Q(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
@@ -138,12 +181,13 @@ class ScheduledListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DuplicateListFilter(admin.SimpleListFilter):
+class DuplicateListFilter(CountedListFilter):
     title = "duplicates"
     parameter_name = "duplicate"
+    yes_label, no_label = "Marked as duplicate", "Not a duplicate"
 
-    def lookups(self, request, model_admin):
-        return [("yes", "Marked as duplicate"), ("no", "Not a duplicate")]
+    def yes_count(self) -> int:  # the duplicate_of index
+        return Article.objects.filter(duplicate_of__isnull=False).order_by().aggregate(n=Count("pk"))["n"]
 
     def queryset(self, request, queryset):
         if self.value() in {"yes", "no"}:
@@ -152,13 +196,14 @@ class DuplicateListFilter(admin.SimpleListFilter):
 
 
 class LanguageListFilter(admin.SimpleListFilter):
-    """The languages of the articles; the list of them is cached, since finding them reads every row."""
+    """The languages of the articles, each with its count: one GROUP BY the language index."""
 
     title = "language"
     parameter_name = "language"
 
     def lookups(self, request, model_admin):
-        return [(code, code) for code in article_languages()]
+        counts = grouped_counts(Article.objects.all(), "language")
+        return [(code, counted(code, counts[code])) for code in sorted(counts)]
 
     def queryset(self, request, queryset):
         return queryset.filter(language=self.value()) if self.value() else queryset

@@ -52,6 +52,7 @@ class ArticleAdminForm(forms.ModelForm):
             "body",
             "status",
             "published_at",
+            "unpublish_at",
             "source",
             "language",
             "external_id",
@@ -81,11 +82,12 @@ class ArticleAdminForm(forms.ModelForm):
         """On a history revert, show the article's current status and publication time, not the old version's:
         restoring old wording never silently unpublishes, reschedules or republishes. The version's own are named
         beside the fields; an editor who wants them chooses them."""
-        stored = Article.objects.filter(pk=self.instance.pk).only("status", "published_at").first()
+        stored = Article.objects.filter(pk=self.instance.pk).only("status", "published_at", "unpublish_at").first()
         if stored is None:
             return  # restoring a deleted article: its version's status is all there is
         old_status, old_time = self.instance.get_status_display(), self.instance.published_at
         self.initial["status"], self.initial["published_at"] = stored.status, stored.published_at
+        self.initial["unpublish_at"] = stored.unpublish_at
         when = date_format(timezone.localtime(old_time), "DATETIME_FORMAT") if old_time else "none"
         self.fields[
             "status"
@@ -105,7 +107,7 @@ class ArticleAdminForm(forms.ModelForm):
         """
         if self.instance.pk is None:
             return None
-        rows = Article.objects.filter(pk=self.instance.pk).only("revision", "status", "published_at")
+        rows = Article.objects.filter(pk=self.instance.pk).only("revision", "status", "published_at", "unpublish_at")
         if connection.in_atomic_block and connection.features.has_select_for_update:
             rows = rows.select_for_update()
         return rows.first()
@@ -140,14 +142,20 @@ class ArticleAdminForm(forms.ModelForm):
         status, published_at = cleaned.get("status"), cleaned.get("published_at")
         if status is None:
             return  # the status field has its own error
+        unpublish_at = cleaned.get("unpublish_at")
         try:
-            require_publication_right(self.user, stored, status=status, published_at=published_at)
+            require_publication_right(
+                self.user, stored, status=status, published_at=published_at, unpublish_at=unpublish_at
+            )
         except PermissionDenied as refusal:
             raise ValidationError(PUBLISH_MESSAGE.format(refusal=refusal), code="publish_permission") from None
         stored_at = stored.published_at if stored is not None else None
         if published_at is not None and stored_at is not None and published_at == stored_at.replace(microsecond=0):
             # The form shows whole seconds: an untouched time keeps the stored one exactly.
             cleaned["published_at"] = published_at = stored_at
+        stored_down = stored.unpublish_at if stored is not None else None
+        if unpublish_at is not None and stored_down is not None and unpublish_at == stored_down.replace(microsecond=0):
+            cleaned["unpublish_at"] = stored_down
         if status == Article.Status.PUBLISHED and published_at is None:
             cleaned["published_at"] = timezone.now()
 

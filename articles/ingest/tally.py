@@ -10,10 +10,10 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from articles.models import ImportBatch, ImportRecord, ImportTally
+from articles.models import Article, ImportBatch, ImportRecord, ImportTally
 
 STORED_OUTCOMES = frozenset({"created", "updated", "unchanged", "duplicate", "conflict"})
 
@@ -21,15 +21,18 @@ STORED_OUTCOMES = frozenset({"created", "updated", "unchanged", "duplicate", "co
 def count_records(rows: Iterable[tuple], feed_pk: int) -> Counter:
     """Return the tallies of some records as a Counter keyed by (day, source_pk, feed_pk, measure).
 
-    Each row is (created_at, outcome, source id or None, warnings, edits) of one import record. A piece counts
-    under its outcome; a stored one with warnings also under `warned`; each of its edits under `repair:<rule>`.
+    Each row is (created_at, outcome, source id or None, warnings, edits[, joined]) of one import record. A piece
+    counts under its outcome; a stored one with warnings also under `warned`; a created one that joined a story
+    another article already told (`joined`, a copy) also under `joined`; each of its edits under `repair:<rule>`.
     """
     counts = Counter()
-    for created_at, outcome, source_id, warnings, edits in rows:
+    for created_at, outcome, source_id, warnings, edits, *joined in rows:
         key = (timezone.localdate(created_at), source_id or 0, feed_pk)
         counts[(*key, outcome)] += 1
         if warnings and outcome in STORED_OUTCOMES:
             counts[(*key, "warned")] += 1
+        if joined and joined[0] and outcome == "created":
+            counts[(*key, "joined")] += 1
         for edit in edits or ():
             counts[(*key, f"repair:{edit.get('rule', 'unknown')}")] += 1
     return counts
@@ -47,7 +50,13 @@ def tally_batch(batch_id: int) -> int:
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().only("tallied_through", "feed_id", "options").get(pk=batch_id)
         records = ImportRecord.objects.filter(batch_id=batch_id, pk__gt=batch.tallied_through).order_by("pk")
-        rows = list(records.values_list("pk", "created_at", "outcome", "article__source_id", "warnings", "edits"))
+        # A copy: its story already had an earlier article (ids are given in import order) when it was stored.
+        earlier = Article.objects.filter(story_id=OuterRef("article__story_id"), pk__lt=OuterRef("article_id"))
+        rows = list(
+            records.annotate(joined=Exists(earlier)).values_list(
+                "pk", "created_at", "outcome", "article__source_id", "warnings", "edits", "joined"
+            )
+        )
         if not rows:
             return 0
         add_counts(count_records((row[1:] for row in rows), batch_feed(batch.feed_id, batch.options)))

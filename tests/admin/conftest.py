@@ -44,6 +44,7 @@ def form_data(article: Article, **changes) -> dict:
     """Return the POST data of the article's change form as the page would send it, with `changes` applied."""
     article.refresh_from_db()
     local = timezone.localtime(article.published_at) if article.published_at else None
+    down = timezone.localtime(article.unpublish_at) if article.unpublish_at else None
     bylines = list(article.bylines.order_by("position"))
     data = {
         "title": article.title,
@@ -54,6 +55,8 @@ def form_data(article: Article, **changes) -> dict:
         "status": article.status,
         "published_at_0": local.strftime("%Y-%m-%d") if local else "",
         "published_at_1": local.strftime("%H:%M:%S") if local else "",
+        "unpublish_at_0": down.strftime("%Y-%m-%d") if down else "",
+        "unpublish_at_1": down.strftime("%H:%M:%S") if down else "",
         "source": article.source_id or "",
         "language": article.language,
         "external_id": article.external_id,

@@ -11,6 +11,8 @@ from articles.admin.dashboard import build_dashboard
 from articles.ingest import ImportOptions, import_document, import_files
 from articles.ingest.tally import tally_batch
 from articles.models import Article, Feed, ImportBatch, ImportRecord, ImportTally, Source
+from articles.stories.models import StoryCandidate
+from tests.stories.texts import cut_copy, lightly_edited, paragraphs, piece
 
 pytestmark = pytest.mark.django_db
 
@@ -55,12 +57,15 @@ def _truth() -> Counter:
         counts[record.outcome] += 1
         if record.warnings and record.outcome != "failed":
             counts["warned"] += 1
+        if record.outcome == "created":
+            story_mates = Article.objects.filter(story_id=record.article.story_id, pk__lt=record.article_id)
+            counts["joined"] += story_mates.exists()
     return counts
 
 
 def _period(desk, label) -> dict:
     row = dict(desk["periods"])[label]
-    return dict(zip(["in", "created", "updated", "duplicate", "failed", "warned"], row, strict=True))
+    return dict(zip(["in", "created", "updated", "duplicate", "joined", "failed", "warned"], row, strict=True))
 
 
 def test_the_numbers_of_today_are_those_of_the_import_records(imports, editor):
@@ -152,6 +157,52 @@ def test_the_home_page_costs_the_same_queries_with_more_history(
         )
     for n in range(15):
         make_article(f"In review {n}", status=Article.Status.REVIEW, source=f"Outlet {n}")
+    half = [*paragraphs(12)[:4], *paragraphs(13)[:4]]
+    import_files(
+        [("a.txt", piece(12).encode()), ("b.txt", piece(0, title="Mixed", source="Other", body=half).encode())],
+        ImportOptions(),
+    )
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(HOME)
     assert response.status_code == 200
+
+
+def test_copies_joined_to_stories_are_counted_per_period_and_source(editor):
+    files = [
+        ("original.txt", piece(7).encode()),
+        ("copy.txt", lightly_edited(7).encode()),  # another outlet's copy: joins the original's story
+        ("cut.txt", cut_copy(7).encode()),  # and a cut copy
+        ("other.txt", piece(21).encode()),  # a story of its own
+    ]
+    import_files(files, ImportOptions())
+    joined = Article.objects.exclude(story__lead=None).filter(story__size__gt=1).count() - 1
+    assert joined == 2
+    desk = build_dashboard(editor)
+    for label in ("Today", "Last 7 days", "Last 30 days"):
+        assert _period(desk, label)["joined"] == 2
+        assert _period(desk, label)["created"] == 4
+    by_source = {
+        row["name"]: dict(zip(["in", "created", "updated", "duplicate", "joined"], row["row"][:5], strict=True))
+        for row in desk["sources"]
+    }
+    assert by_source["Harbour Times"]["joined"] == 0, "the original started its story"
+    assert sum(row["joined"] for row in by_source.values()) == 2
+    later = build_dashboard(editor, today=timezone.localdate() + datetime.timedelta(days=10))
+    assert _period(later, "Today")["joined"] == 0 and _period(later, "Last 30 days")["joined"] == 2
+
+
+def test_the_review_queue_counts_the_possibly_same_story_candidates(client, editor):
+    half = [*paragraphs(12)[:4], *paragraphs(13)[:4]]
+    import_files(
+        [("a.txt", piece(12).encode()), ("b.txt", piece(0, title="Mixed", source="Daily Courier", body=half).encode())],
+        ImportOptions(),
+    )
+    assert StoryCandidate.objects.filter(status="pending").count() == 1
+    desk = build_dashboard(editor)
+    assert desk["review"]["candidates"] == 1
+    client.force_login(editor)
+    page = client.get(HOME).content.decode()
+    candidates = page.split('id="desk-candidates"')[1].split("</p>")[0]
+    assert "Possibly the same story" in candidates and "1</" in candidates
+    StoryCandidate.objects.update(status="rejected")
+    assert build_dashboard(editor)["review"]["candidates"] == 0

@@ -46,3 +46,40 @@ def test_each_row_shows_its_status_as_a_badge_and_its_whole_title_on_hover(clien
     page = client.get(CHANGELIST).content.decode()
     assert '<span class="status-badge status-review">In review</span>' in page
     assert f'<span class="clamp-2" title="{article.title}">' in page
+
+
+def _filter_choices(response) -> dict[str, list[str]]:
+    changelist = response.context["cl"]
+    return {
+        str(spec.title): [str(choice.get("display", "")) for choice in spec.choices(changelist)]
+        for spec in changelist.filter_specs
+    }
+
+
+def test_the_sidebar_filters_show_their_counts(client, editor, articles, make_article):
+    from django.utils import timezone
+
+    from tests.admin.test_article_list import warn
+
+    make_article(
+        "Plus tard", status="published", published_at=timezone.now() + timezone.timedelta(days=1), language="fr"
+    )
+    Article.objects.filter(title="Piece 1").update(duplicate_of=Article.objects.get(title="Piece 0"))
+    warn(Article.objects.get(title="Piece 2"))
+    client.force_login(editor)
+    choices = _filter_choices(client.get(CHANGELIST))
+    assert choices["status"] == ["All", "Draft (3)", "In review (2)", "Published (5)", "Archived (1)"]
+    assert choices["language"] == ["All", "en (10)", "fr (1)"]
+    assert choices["import warnings"] == ["All", "Imported with warnings (1)", "No warnings (10)"]
+    assert choices["duplicates"] == ["All", "Marked as duplicate (1)", "Not a duplicate (10)"]
+    assert choices["scheduling"] == ["All", "Scheduled (1)", "Not scheduled (10)"]
+
+
+def test_the_status_filter_filters_and_the_chosen_source_shows_its_count(client, editor, articles, make_article):
+    make_article("Elsewhere", source="Another Outlet")
+    client.force_login(editor)
+    response = client.get(CHANGELIST, {"status__exact": "review"})
+    assert {article.status for article in response.context["cl"].result_list} == {"review"}
+    source = articles[0].source
+    page = client.get(CHANGELIST, {"source": source.pk}).content.decode()
+    assert '<span class="filter-count">10 articles</span>' in page
