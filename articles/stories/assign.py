@@ -28,7 +28,8 @@ from articles.stories.signatures import shingles
 STORY_LOCK = 0x5703_1E5  # the advisory lock id of story assignment
 CANDIDATES_VERIFIED = 8
 KEYS_PER_QUERY = 900
-SAME_SOURCE_JACCARD = 0.8
+SAME_SOURCE_JACCARD = 0.6
+SAME_SOURCE_CONTAINMENT = 0.8
 
 
 @dataclass
@@ -132,7 +133,9 @@ def _verdict(score: Similarity, mine: _Known, other: _Known) -> str:
     articles of one source, only near-identical texts are the same story; the rest is at most possible."""
     verdict = score.verdict
     if verdict == SAME and mine.source_id is not None and mine.source_id == other.source_id:
-        return SAME if score.jaccard >= SAME_SOURCE_JACCARD else DIFFERENT
+        if score.jaccard >= SAME_SOURCE_JACCARD or score.containment >= SAME_SOURCE_CONTAINMENT:
+            return SAME
+        return DIFFERENT
     return verdict
 
 

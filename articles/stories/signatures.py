@@ -22,6 +22,8 @@ PERMUTATIONS = 120
 BAND_ROWS = 3
 BANDS = PERMUTATIONS // BAND_ROWS  # 40 bands of 3 rows: a pair at Jaccard 0.4 is a candidate 93% of the time
 MIN_SHINGLES = 12
+OPENING_SHINGLES = 40  # the opening's bands: a cut copy or an excerpt shares the original's opening, not its length
+OPENING_BANDS = 8
 _RNG = np.random.default_rng(20261202)
 _A = _RNG.integers(0, 1 << 63, size=PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _B = _RNG.integers(0, 1 << 63, size=PERMUTATIONS, dtype=np.uint64)
@@ -57,15 +59,23 @@ def signature(found: set[str]) -> np.ndarray:
 
 
 def band_keys(body: str) -> list[int]:
-    """Return the body's BANDS band keys (signed 64-bit, one per band, the band's number mixed in), or [] when the
-    body has fewer than MIN_SHINGLES shingles (see the module's note)."""
+    """Return the body's BANDS band keys (signed 64-bit, one per band, the band's number mixed in) and the
+    OPENING_BANDS keys of its first OPENING_SHINGLES shingles' signature (a cut copy or an RSS excerpt of a long
+    piece has a Jaccard similarity to it far below what the whole-body bands find, but the same opening), or []
+    when the body has fewer than MIN_SHINGLES shingles (see the module's note)."""
     found = shingles(body)
     if len(found) < MIN_SHINGLES:
         return []
-    values = signature(found)
+    keys = _keys(signature(found), range(BANDS))
+    tokens = words(body)[: OPENING_SHINGLES + SHINGLE_WORDS - 1]
+    opening = {" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)}
+    return keys + _keys(signature(opening), range(BANDS, BANDS + OPENING_BANDS))
+
+
+def _keys(values: np.ndarray, bands: range) -> list[int]:
     keys = []
-    for band in range(BANDS):
-        rows = values[band * BAND_ROWS : (band + 1) * BAND_ROWS]
+    for i, band in enumerate(bands):
+        rows = values[i * BAND_ROWS : (i + 1) * BAND_ROWS]
         digest = hashlib.blake2b(band.to_bytes(2) + rows.tobytes(), digest_size=8).digest()
         keys.append(int.from_bytes(digest, signed=True))
     return keys
