@@ -129,7 +129,7 @@ def damage(body: list[str], rng: random.Random) -> list[str]:
             elif roll < 0.07 and len(word) > 1 and word[-1] in ",.;:":
                 words[i] = word[:-1] + " " + word[-1]
             elif roll < 0.08:
-                words[i] = rng.choice(["“", "”", "\""]) + word
+                words[i] = rng.choice(["“", "”", '"']) + word
         out.append(" ".join(words))
     return out
 
@@ -195,8 +195,10 @@ DRIVERS = [
 def lookalike(day: int, rng: random.Random) -> str:
     """One day's market wrap of one outlet: the same frame and vocabulary every day, other figures and calls."""
     title = f"Market wrap, day {day}: {rng.choice(PAIRS)} to {rng.choice(CALLS)}"
-    body = [f"Markets opened {rng.choice(['higher', 'lower', 'flat'])} on day {day} as traders weighed "
-            f"{rng.choice(DRIVERS)} and {rng.choice(DRIVERS)}."]
+    body = [
+        f"Markets opened {rng.choice(['higher', 'lower', 'flat'])} on day {day} as traders weighed "
+        f"{rng.choice(DRIVERS)} and {rng.choice(DRIVERS)}."
+    ]
     for pair in rng.sample(PAIRS, 4):
         level = rng.randint(100, 9999) / 100
         body.append(
@@ -205,7 +207,9 @@ def lookalike(day: int, rng: random.Random) -> str:
             f"analysts said, with volumes {rng.choice(['thin', 'heavy', 'average'])} for the time of year."
         )
     body.append("This wrap is for information only and is not investment advice.")
-    return "\n\n".join([title, title, "Markets Desk", *body, f"The post {title} appeared first on Lagos Markets Daily."])
+    return "\n\n".join(
+        [title, title, "Markets Desk", *body, f"The post {title} appeared first on Lagos Markets Daily."]
+    )
 
 
 def generate(out: Path, *, seed: int = 1, samples: Path = SAMPLES, lookalikes: int = 12) -> dict[str, str]:

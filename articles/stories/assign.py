@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.ingest.rows import allocate_ids, insert_rows
+from articles.stories import signatures
 from articles.stories.matching import DIFFERENT, SAME, Similarity, similarity
 from articles.stories.models import Story, StoryBand, StoryCandidate
 from articles.stories.signatures import shingles
@@ -61,7 +62,7 @@ def seen_at(article) -> datetime.datetime:
 def assign_stories(articles: list, keys: dict[int, list[int]]) -> None:
     """Set `story_id` on each of `articles` (new, ids allocated, not inserted yet), creating and updating stories,
     queueing possible matches and storing the articles' band keys; `keys` maps an article's id to its band keys."""
-    if not articles:
+    if not articles or not signatures.ENABLED:
         return
     _lock()
     now = timezone.now()
@@ -69,7 +70,13 @@ def assign_stories(articles: list, keys: dict[int, list[int]]) -> None:
     holders = _stored_holders(wanted)
     batch_holders: dict[int, list[int]] = defaultdict(list)
     known: dict[int, _Known] = {}
-    _load_known({pk for pks in holders.values() for pk in pks}, known)
+    # Only the best-placed stored candidates of each article are verified: load those, not every holder of a
+    # common band key (template text shares bands with hundreds of pieces).
+    wanted_known = set()
+    for article in articles:
+        stored_hits = Counter(pk for key in keys.get(article.pk, []) for pk in holders.get(key, []))
+        wanted_known.update(pk for pk, _count in stored_hits.most_common(CANDIDATES_VERIFIED))
+    _load_known(wanted_known, known)
     new_stories: dict[int, Story] = {}
     joined: dict[int, list] = defaultdict(list)
     queued: list[StoryCandidate] = []
@@ -80,6 +87,8 @@ def assign_stories(articles: list, keys: dict[int, list[int]]) -> None:
         mine = _Known(article.pk, 0, article.source_id, seen, article.body, article.word_count)
         best, best_score = None, None
         for pk, _count in hits.most_common(CANDIDATES_VERIFIED):
+            if pk not in known:  # placed among the best only with the batch's own holders counted: rare
+                _load_known({pk}, known)
             other = known[pk]
             if abs(other.seen - seen) > window():
                 continue
