@@ -139,7 +139,8 @@ def assign_stories(articles: list, keys: dict[int, list[int]]) -> None:
 
 def _verdict(score: Similarity, mine: _Known, other: _Known) -> str:
     """An outlet's own pieces that look alike (template daily outlooks) are not copies of each other: between two
-    articles of one source, only near-identical texts are the same story; the rest is at most possible."""
+    articles of one source (an aggregator's copy often keeps the original's footer) the same story needs Jaccard >=
+    SAME_SOURCE_JACCARD or containment >= SAME_SOURCE_CONTAINMENT, and anything less is different, never queued."""
     verdict = score.verdict
     if verdict == SAME and mine.source_id is not None and mine.source_id == other.source_id:
         if score.jaccard >= SAME_SOURCE_JACCARD or score.containment >= SAME_SOURCE_CONTAINMENT:
