@@ -1,6 +1,6 @@
 """Import speed: the full pipeline against a naive per-piece ORM import of the same generated corpus.
 
-    python bench/import_speed.py [--n 10000] [--rounds 3] [--large 100000] [--skip-naive]
+    python bench/import_speed.py [--n 10000] [--rounds 3] [--large 100000] [--skip-naive] [--copies 0.2] [--stories]
 
 Generates N distinct pieces in the seed's shape (titles, bylines, outlets, paragraph order and damage all vary)
 into a temporary folder, then, each in a fresh process and a fresh SQLite database:
@@ -9,6 +9,13 @@ into a temporary folder, then, each in a fresh process and a fresh SQLite databa
 - a naive baseline: per piece `get_or_create` the author and the source, `Article.objects.create`, `tags.add`;
 - with --large, the full pipeline again at that N, to show the cost stays linear and memory stays bounded.
 Prints pieces per second, peak resident memory and the ratio to the baseline.
+
+With --copies F a share F of the pieces are near-copies of a recent piece (another outlet's footer, a paragraph
+dropped, a cut after five paragraphs with a "Read more" trailer, a new headline): stories to find. With --stories
+the full pipeline also runs once more at each N with story assignment off (NEWSROOM_STORIES=0: no signatures, no
+bands, no story rows), in the same run, and the ratio "with stories / without" is printed, with the peak memory of
+all the import's processes together and the rate of each tenth of the import (the cost per piece must stay flat as
+the band table grows).
 """
 
 import argparse
@@ -125,13 +132,33 @@ def generate_piece(i: int, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate_corpus(folder: Path, n: int, seed: int = 7) -> int:
+def near_copy(text: str, rng: random.Random) -> str:
+    """A copy of `text` as an aggregator makes it: another outlet's footer, a paragraph dropped or a cut after five
+    paragraphs with a trailer, sometimes a new headline."""
+    lines = text.rstrip("\n").split("\n")
+    title, body, footer = lines[0], lines[6:-2], lines[-1]
+    if rng.random() < 0.5:
+        del body[rng.randrange(1, len(body))]
+    else:
+        body = [*body[:5], "Read more https://aggregator.example.org/story"]
+    new_title = f"Reported: {title}" if rng.random() < 0.3 else title
+    footer = f"The post {new_title} appeared first on {rng.choice(OUTLETS)}."
+    return "\n".join([new_title, "", new_title, "", lines[4], "", *body, "", footer]) + "\n"
+
+
+def generate_corpus(folder: Path, n: int, seed: int = 7, copies: float = 0.0) -> int:
     rng = random.Random(seed)
     total = 0
+    recent: list[str] = []
     for i in range(n):
         sub = folder / f"{i // 1000:04d}"
         sub.mkdir(exist_ok=True)
-        data = generate_piece(i, rng).encode()
+        if recent and rng.random() < copies:
+            text = near_copy(rng.choice(recent), rng)
+        else:
+            text = generate_piece(i, rng)
+            recent = [*recent[-499:], text]
+        data = text.encode()
         (sub / f"piece-{i:06d}.txt").write_bytes(data)
         total += len(data)
     return total
@@ -158,11 +185,28 @@ def setup_django(database: Path) -> None:
 
 def run_full(corpus: Path) -> dict:
     from articles.ingest import ImportOptions, import_paths
+    from articles.models import Story
+
+    total = sum(1 for _ in corpus.rglob("*.txt"))
+    marks: list[float] = []
+    done = [0]
+
+    def tick(_result) -> None:
+        done[0] += 1
+        if done[0] % max(1, total // 10) == 0:
+            marks.append(time.perf_counter())
 
     started = time.perf_counter()
-    report = import_paths([str(corpus)], ImportOptions(batch_size=500))
+    report = import_paths([str(corpus)], ImportOptions(batch_size=500), on_result=tick)
     seconds = time.perf_counter() - started
-    return {"pieces": report.total, "seconds": seconds, "counts": report.summary()}
+    tenths = [b - a for a, b in zip([started, *marks], marks, strict=False)]
+    return {
+        "pieces": report.total,
+        "seconds": seconds,
+        "counts": report.summary(),
+        "stories": Story.objects.count(),
+        "tenth_rates": [round(total / 10 / t) for t in tenths if t > 0],
+    }
 
 
 def run_naive(corpus: Path) -> dict:
@@ -241,13 +285,14 @@ def child(mode: str, corpus: Path, database: Path) -> None:
     print(json.dumps(result))
 
 
-def measure(mode: str, corpus: Path, workdir: Path) -> dict:
+def measure(mode: str, corpus: Path, workdir: Path, *, stories: bool = True) -> dict:
     database = workdir / f"{mode}-{time.monotonic_ns()}.sqlite3"
     output = subprocess.run(
         [sys.executable, __file__, "--child", mode, "--corpus", str(corpus), "--database", str(database)],
         check=True,
         capture_output=True,
         text=True,
+        env={**os.environ, "NEWSROOM_STORIES": "1" if stories else "0"},
     ).stdout
     result = json.loads(output.strip().splitlines()[-1])
     result["rate"] = result["pieces"] / result["seconds"]
@@ -260,6 +305,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="Runs of the full pipeline at N; the median counts.")
     parser.add_argument("--large", type=int, default=0, help="Also import a corpus of this size (e.g. 100000).")
     parser.add_argument("--skip-naive", action="store_true", help="Do not run the naive baseline.")
+    parser.add_argument("--copies", type=float, default=0.0, help="Share of near-copies in the corpora (e.g. 0.2).")
+    parser.add_argument("--stories", action="store_true", help="Also run without story assignment; print the ratio.")
     parser.add_argument("--child", choices=["full", "naive"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
@@ -272,7 +319,7 @@ def main() -> None:
         workdir = Path(tmp)
         corpus = workdir / "corpus"
         corpus.mkdir()
-        size = generate_corpus(corpus, args.n)
+        size = generate_corpus(corpus, args.n, copies=args.copies)
         print(f"corpus: {args.n:,} pieces, {size / 1e6:.1f} MB, mean {size / args.n / 1024:.1f} KB a piece")
         rounds = []
         for round_number in range(1, args.rounds + 1):
@@ -293,10 +340,12 @@ def main() -> None:
                 f"peak RSS {naive['peak_rss_mb']:.0f} MB"
             )
             print(f"ratio full (median) / naive: {full['rate'] / naive['rate']:.1f}x")
+        if args.stories:
+            compare_stories(args.n, full, corpus, workdir)
         if args.large:
             large = workdir / "large"
             large.mkdir()
-            generate_corpus(large, args.large, seed=11)
+            generate_corpus(large, args.large, seed=11, copies=args.copies)
             big = measure("full", large, workdir)
             worker = big["worker_peak_rss_mb"]
             print(
@@ -305,6 +354,23 @@ def main() -> None:
                 f"all processes together {big['all_processes_peak_pss_mb']:.0f} MB (PSS)"
             )
             print(f"rate at N={args.large:,} / median rate at N={args.n:,}: {big['rate'] / full['rate']:.2f}")
+            if args.stories:
+                compare_stories(args.large, big, large, workdir)
+
+
+def compare_stories(n: int, with_stories: dict, corpus: Path, workdir: Path) -> None:
+    """Run the full pipeline on `corpus` without story assignment and print the ratio to `with_stories`."""
+    without = measure("full", corpus, workdir, stories=False)
+    print(
+        f"stories on      N={n:>7,}: {with_stories['rate']:8,.0f} pieces/s, {with_stories['stories']:,} stories, "
+        f"all processes {with_stories['all_processes_peak_pss_mb']:.0f} MB (PSS); rate per tenth "
+        f"{with_stories['tenth_rates']}"
+    )
+    print(
+        f"stories off     N={n:>7,}: {without['rate']:8,.0f} pieces/s, all processes "
+        f"{without['all_processes_peak_pss_mb']:.0f} MB (PSS); rate per tenth {without['tenth_rates']}"
+    )
+    print(f"with stories / without at N={n:,}: {with_stories['rate'] / without['rate']:.0%} (target >= 85%)")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.ingest.rows import allocate_ids, insert_rows
+from articles.stories import signatures
 from articles.stories.matching import DIFFERENT, SAME, Similarity, similarity
 from articles.stories.models import Story, StoryBand, StoryCandidate
 from articles.stories.signatures import shingles
@@ -28,7 +29,8 @@ from articles.stories.signatures import shingles
 STORY_LOCK = 0x5703_1E5  # the advisory lock id of story assignment
 CANDIDATES_VERIFIED = 8
 KEYS_PER_QUERY = 900
-SAME_SOURCE_JACCARD = 0.8
+SAME_SOURCE_JACCARD = 0.6
+SAME_SOURCE_CONTAINMENT = 0.8
 
 
 @dataclass
@@ -61,7 +63,7 @@ def assign_stories(articles: list, keys: dict[int, list[int]], *, apart: dict[in
     """Set `story_id` on each of `articles` (new, ids allocated, not inserted yet), creating and updating stories,
     queueing possible matches and storing the articles' band keys; `keys` maps an article's id to its band keys.
     `apart` (a rebuild's): the stories an article must not join, by article id (editors rejected the match)."""
-    if not articles:
+    if not articles or not signatures.ENABLED:
         return
     _lock()
     now = timezone.now()
@@ -69,7 +71,13 @@ def assign_stories(articles: list, keys: dict[int, list[int]], *, apart: dict[in
     holders = _stored_holders(wanted)
     batch_holders: dict[int, list[int]] = defaultdict(list)
     known: dict[int, _Known] = {}
-    _load_known({pk for pks in holders.values() for pk in pks}, known)
+    # Only the best-placed stored candidates of each article are verified: load those, not every holder of a
+    # common band key (template text shares bands with hundreds of pieces).
+    wanted_known = set()
+    for article in articles:
+        stored_hits = Counter(pk for key in keys.get(article.pk, []) for pk in holders.get(key, []))
+        wanted_known.update(pk for pk, _count in stored_hits.most_common(CANDIDATES_VERIFIED))
+    _load_known(wanted_known, known)
     new_stories: dict[int, Story] = {}
     joined: dict[int, list] = defaultdict(list)
     queued: list[StoryCandidate] = []
@@ -80,6 +88,8 @@ def assign_stories(articles: list, keys: dict[int, list[int]], *, apart: dict[in
         mine = _Known(article.pk, 0, article.source_id, seen, article.body, article.word_count)
         best, best_score = None, None
         for pk, _count in hits.most_common(CANDIDATES_VERIFIED):
+            if pk not in known:  # placed among the best only with the batch's own holders counted: rare
+                _load_known({pk}, known)
             other = known[pk]
             if apart and other.story_id in apart.get(article.pk, ()):
                 continue
@@ -132,10 +142,13 @@ def assign_stories(articles: list, keys: dict[int, list[int]], *, apart: dict[in
 
 def _verdict(score: Similarity, mine: _Known, other: _Known) -> str:
     """An outlet's own pieces that look alike (template daily outlooks) are not copies of each other: between two
-    articles of one source, only near-identical texts are the same story; the rest is at most possible."""
+    articles of one source (an aggregator's copy often keeps the original's footer) the same story needs Jaccard >=
+    SAME_SOURCE_JACCARD or containment >= SAME_SOURCE_CONTAINMENT, and anything less is different, never queued."""
     verdict = score.verdict
     if verdict == SAME and mine.source_id is not None and mine.source_id == other.source_id:
-        return SAME if score.jaccard >= SAME_SOURCE_JACCARD else DIFFERENT
+        if score.jaccard >= SAME_SOURCE_JACCARD or score.containment >= SAME_SOURCE_CONTAINMENT:
+            return SAME
+        return DIFFERENT
     return verdict
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from articles.ingest.importer import ImportOptions, import_files
 from articles.models import Article, Story, StoryBand, StoryCandidate
+from articles.stories.signatures import BANDS, OPENING_BANDS
 from tests.stories.texts import cut_copy, daily_outlook, damaged, lightly_edited, paragraphs, piece
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_different_stories_stay_apart_and_each_article_has_its_own():
     articles = imported(*(piece(seed) for seed in range(20, 30)))
     assert len({a.story_id for a in articles}) == 10
     assert all(Story.objects.get(pk=a.story_id).size == 1 for a in articles)
-    assert StoryBand.objects.count() == 10 * 40
+    assert StoryBand.objects.count() == 10 * (BANDS + OPENING_BANDS)
 
 
 @pytest.mark.parametrize("batch_size", [1, 500], ids=["separate transactions", "one batch"])
