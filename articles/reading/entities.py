@@ -24,13 +24,14 @@ ORGANISATION_WORDS = frozenset(
     Organisation Institute Government Parliament Court Office Service Police Army Navy Federation Assembly Senate
     Congress Foundation Authority Bureau Department Club Post Times News Novosti Network Airlines Airways Railways
     Forces Front Alliance Movement Church Society Trust Board Exchange Media Press Portal Tribune Herald Journal
-    Nations Gazette Telegraph Guardian Reuters Bloomberg Holdings Industries Partners Capital Systems Technologies""".split()
+    Nations Gazette Telegraph Guardian Reuters Bloomberg Holdings Industries Partners Capital Systems
+    Technologies""".split()  # noqa: SIM905
 )
 # Lower-case words that say the capitalised word after (or before) them names an organisation.
 ORGANISATION_NOUNS = frozenset(
-    "company bank firm party portal agency newspaper channel broadcaster group ministry carrier airline".split()
+    "company bank firm party portal agency newspaper channel broadcaster group ministry carrier airline".split()  # noqa: SIM905
 )
-NOT_ACRONYMS = frozenset("TV IT AI OK PR CEO GDP ID PhD AM PM UTC BC AD".split())
+NOT_ACRONYMS = frozenset("TV IT AI OK PR CEO GDP ID PhD AM PM UTC BC AD".split())  # noqa: SIM905
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,6}$")
 # "the Russian company", "a Kazakh bank": an adjective of a people before the word, not an organisation's name.
 _DEMONYM = re.compile(r"(?:ian|ese|ish|ean|ic|i|kh|ch)$")

@@ -25,12 +25,12 @@ FUNCTION_WORDS = frozenset(
     despite like unlike through throughout toward towards upon via about above below beyond near otherwise
     instead thus hence therefore indeed perhaps probably certainly of course yes mr mrs ms dr prof sir
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-    august september october november december got prev approx ed""".split()
+    august september october november december got prev approx ed""".split()  # noqa: SIM905
 )
 HONORIFICS = frozenset(
     """mr mrs ms miss dr prof professor sir dame lord lady president minister premier chancellor senator
     governor mayor judge general colonel captain sheikh king queen prince princess pope archbishop bishop
-    ambassador secretary spokesman spokeswoman spokesperson chairman chairwoman deputy""".split()
+    ambassador secretary spokesman spokeswoman spokesperson chairman chairwoman deputy""".split()  # noqa: SIM905
 )
 # What a person may be called instead of their name ("the president explained"), and what else the piece may call
 # the holder of that role ("the head of the republic, Kassym-Zhomart Tokayev").
@@ -134,7 +134,7 @@ def _capitalised(word: str) -> bool:
 
 
 def _starts_sentence(text: str, offset: int) -> bool:
-    before = text[:offset].rstrip(" “\"‘(«")
+    before = text[:offset].rstrip(' “"‘(«')
     return not before or before[-1] in ".!?…:\n–—"
 
 

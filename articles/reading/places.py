@@ -8,7 +8,7 @@ PLACES_FILE = Path(__file__).with_name("places.txt")
 # A run ending in one of these words names a place whether or not the gazetteer lists it ("Caspian Sea").
 PLACE_WORDS = frozenset(
     """Sea Ocean River Lake Mountains Mountain Valley Strait Gulf Bay Island Islands Peninsula Province Region
-    Oblast District County State Street Square Avenue Road Bridge Airport Corridor Canal Desert Basin Coast""".split()
+    Oblast District County State Street Square Avenue Road Bridge Airport Corridor Canal Desert Basin Coast""".split()  # noqa: SIM905
 )
 
 

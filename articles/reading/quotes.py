@@ -73,7 +73,7 @@ def read_quotes(body: str) -> list[FoundQuote]:
     for index, (offset, paragraph) in enumerate(paragraphs):
         next_paragraph = paragraphs[index + 1][1] if index + 1 < len(paragraphs) else ""
         for span in _spans(paragraph, offset, index, next_paragraph):
-            continues = previous is not None and previous.runs_on and previous.paragraph == index - 1 and not span.before
+            continues = bool(previous and previous.runs_on and previous.paragraph == index - 1 and not span.before)
             if not continues and not _is_speech(span):
                 continue
             speaker = _speaker(span, people, body, last_speaker)
@@ -146,7 +146,7 @@ def _mark_role(text: str, position: int) -> str:
     char = text[position]
     previous = text[position - 1] if position else " "
     following = text[position + 1] if position + 1 < len(text) else " "
-    if char == "“" and (previous.isspace() or previous in "([—–-") or position == 0:
+    if char == "“" and (position == 0 or previous.isspace() or previous in "([—–-"):
         return "open"
     if char in "«„":
         return "open"
