@@ -25,10 +25,12 @@ FUNCTION_WORDS = frozenset(
     despite like unlike through throughout toward towards upon via about above below beyond near otherwise
     instead thus hence therefore indeed perhaps probably certainly of course yes mr mrs ms dr prof sir
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-    august september october november december got prev approx ed""".split()  # noqa: SIM905
+    august september october november december got prev approx ed later earlier finally eventually recently
+    previously currently initially afterwards again once soon already sometimes often usually only even just almost
+    clearly fortunately unfortunately surprisingly ultimately overall elsewhere asked speaking writing""".split()  # noqa: SIM905
 )
 HONORIFICS = frozenset(
-    """mr mrs ms miss dr prof professor sir dame lord lady president minister premier chancellor senator
+    """mr mrs ms miss dr prof professor sir dame lord lady president prime minister premier chancellor senator
     governor mayor judge general colonel captain sheikh king queen prince princess pope archbishop bishop
     ambassador secretary spokesman spokeswoman spokesperson chairman chairwoman deputy""".split()  # noqa: SIM905
 )

@@ -34,7 +34,7 @@ SPEECH_VERBS = (
     "suggested|suggests|believes|believed|thinks|thought|maintains|maintained|agreed|agrees|added|"
     "according to|in the words of"
 )
-_VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+_VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b", re.IGNORECASE)
 _OPINION = re.compile(rf"\b(?:{SPEECH_VERBS}|draws attention|pointed out|points out|is sure|is convinced)\b")
 _CLAUSE_END = re.compile(r"[.!?;](?=\s|$)|[:“«„\"]")
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "him", "her"})
@@ -207,7 +207,7 @@ def _speaker(span: _Span, people: PeopleIndex, body: str, last_speaker: str) -> 
     if clause:
         verb = _VERB.search(clause)
         subject, rest = clause[: verb.start()].strip(" ,"), clause[verb.end() :].strip(" ,")
-        if verb.group() in ("according to", "in the words of"):
+        if verb.group().lower() in ("according to", "in the words of"):
             subject = ""
         return _resolve(subject or rest, people, at, last_speaker)
     before = span.before.rstrip()
@@ -220,7 +220,7 @@ def _speaker(span: _Span, people: PeopleIndex, body: str, last_speaker: str) -> 
             return named
         verb = _VERB.search(intro)
         if verb:
-            subject = intro[: verb.start()].strip(" ,") if verb.group() not in ("according to",) else ""
+            subject = intro[: verb.start()].strip(" ,") if verb.group().lower() != "according to" else ""
             return _resolve(subject or intro[verb.end() :], people, at, last_speaker)
     return ""
 
@@ -243,8 +243,8 @@ def _resolve(phrase: str, people: PeopleIndex, at: int, last_speaker: str) -> st
     chunk = phrase.split(",")[0].strip()
     runs = [run for run in name_runs(chunk) if not classify(run.text)]
     candidates = [run.text for run in runs if len(run.words) > 1 or run.text in people.by_surname]
-    if not candidates:
-        candidates = [run.text for run in runs if not run.sentence_start or chunk.split()[0] == run.text]
+    if not candidates and runs and chunk.endswith(runs[-1].text):
+        candidates = [runs[-1].text]  # a name the piece gives nowhere in full ("…,” Smith said)
     if candidates:
         return people.resolve(candidates[-1])
     words = chunk.lower().split()
