@@ -25,11 +25,15 @@ ORGANISATION_WORDS = frozenset(
     Congress Foundation Authority Bureau Department Club Post Times News Novosti Network Airlines Airways Railways
     Forces Front Alliance Movement Church Society Trust Board Exchange Media Press Portal Tribune Herald Journal
     Nations Gazette Telegraph Guardian Reuters Bloomberg Holdings Industries Partners Capital Systems
-    Technologies""".split()  # noqa: SIM905
+    Technologies Courier Chronicle Observer Standard Mirror Express Daily Weekly Magazine Radio Television""".split()  # noqa: SIM905
 )
 # Lower-case words that say the capitalised word after (or before) them names an organisation.
 ORGANISATION_NOUNS = frozenset(
     "company bank firm party portal agency newspaper channel broadcaster group ministry carrier airline".split()  # noqa: SIM905
+)
+# A run ending in one of these names a document or an event, which is not offered as a tag.
+NOT_ENTITY_WORDS = frozenset(
+    "Pact Charter Treaty Agreement Accord Declaration Act Bill Law Plan Strategy Summit Conference Forum".split()  # noqa: SIM905
 )
 NOT_ACRONYMS = frozenset("TV IT AI OK PR CEO GDP ID PhD AM PM UTC BC AD".split())  # noqa: SIM905
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,6}$")
@@ -76,7 +80,8 @@ def read_entities(body: str, *, speakers: list[str] = ()) -> list[Entity]:
     unclassified = []
     for run in name_runs(text):
         name = _trim(run.text)
-        if not name:
+        if not name or name.split()[-1] in NOT_ENTITY_WORDS:
+            known.add(name)
             continue
         kind = classify(name, before=text[max(0, run.start - 40) : run.start], after=text[run.end : run.end + 30])
         if kind:

@@ -10,8 +10,8 @@ inside a sentence ("do not recognise “the situation”"). Its speaker comes fr
 4. a sentence just before it in the paragraph that names a person with a speech or opinion verb
    (`X believes that … “…”`).
 A speaker named by role ("the president") is the person the piece names in that role ("the head of the republic,
-Kassym-Zhomart Tokayev"); a pronoun ("he said"), or a role the piece gives nobody, is the last named speaker; a
-surname alone is the person the piece first named in full with it.
+Kassym-Zhomart Tokayev"), and a role the piece gives nobody stays as written ("the minister"); a pronoun ("he
+said") is the last named speaker; a surname alone is the person the piece first named in full with it.
 
 Quote marks that do not pair (an odd number) never take more than the paragraph they open in, and a stray mark
 inside a quotation ("70 “% of goods") is passed over.
@@ -252,7 +252,8 @@ def _resolve(phrase: str, people: PeopleIndex, at: int, last_speaker: str) -> st
         return last_speaker or people.last_person_before(at) or ""
     role = _role_in(chunk.lower())
     if role:
-        return people.person_in_role(role, before=at) or last_speaker
+        # A role the piece gives nobody by name stays the role ("the minister"), never someone else's name.
+        return people.person_in_role(role, before=at) or chunk
     return ""
 
 
