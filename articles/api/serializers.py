@@ -279,13 +279,6 @@ class ArticleListSerializer(CompiledRepresentationMixin, SparseFieldsMixin, seri
         ]
         read_only_fields = fields
 
-    @extend_schema_field(QuoteSerializer(many=True))
-    def get_quotes(self, article) -> list[dict]:
-        """Return the article's direct quotations and who said them ("" when the piece does not say), in order."""
-        if not hasattr(article, "quote_rows"):
-            attach_quotes([article])
-        return article.quote_rows
-
     @extend_schema_field(StoryRefSerializer(allow_null=True))
     def get_story(self, article) -> dict | None:
         """Return the article's story: its id and how many articles of it the reader may see."""
@@ -368,6 +361,13 @@ class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, ModelValidati
 
     def get_body_html(self, article) -> str:
         return render_body_html(article.body)
+
+    @extend_schema_field(QuoteSerializer(many=True))
+    def get_quotes(self, article) -> list[dict]:
+        """Return the article's direct quotations and who said them ("" when the piece does not say), in order."""
+        if not hasattr(article, "quote_rows"):
+            attach_quotes([article])
+        return article.quote_rows
 
     @extend_schema_field(StoryRefSerializer(allow_null=True))
     def get_story(self, article) -> dict | None:
