@@ -63,3 +63,16 @@ def test_on_the_invented_seed_every_repair_is_made_and_every_compound_kept(tmp_p
     tally = _load_bench().measure_accuracy(tmp_path, seed=SEED_SHAPED).seed[field]
     assert tally.total > 0
     assert tally.right == tally.total
+
+
+def test_the_quote_reader_gets_every_labelled_case_right():
+    cases = _load_bench().measure_quotes()["cases"]
+    assert (cases.found.ratio, cases.speakers.ratio, cases.extra) == (1.0, 1.0, 0), cases.misses
+
+
+@pytest.mark.shared_samples
+def test_the_quote_reader_finds_the_seed_s_quotes_and_speakers(tmp_path):
+    copy = tmp_path / "seed.txt"
+    copy.write_bytes((SHARED_SAMPLES / "seed.txt").read_bytes())
+    seed = _load_bench().measure_quotes(seed=copy)["seed"]
+    assert (seed.found.ratio, seed.speakers.ratio) == (1.0, 1.0), seed.misses
