@@ -75,7 +75,7 @@ def store_reading(articles: list[Article]) -> tuple[int, int]:
 def accept_suggestions(suggestions, *, user) -> int:
     """Give each pending suggestion's article the tag it names, and record the acceptance; return how many."""
     with transaction.atomic():
-        pending = list(suggestions.pending().select_related("article").select_for_update(of=("self",)))
+        pending = list(_locked_pending(suggestions).select_related("article"))
         for suggestion in pending:
             suggestion.article.tags.add(suggestion.name)
         _decide(pending, EntitySuggestion.Status.ACCEPTED, user)
@@ -85,9 +85,16 @@ def accept_suggestions(suggestions, *, user) -> int:
 def reject_suggestions(suggestions, *, user) -> int:
     """Record that editors do not want the pending suggestions as tags; return how many."""
     with transaction.atomic():
-        pending = list(suggestions.pending().select_for_update())
+        pending = list(_locked_pending(suggestions))
         _decide(pending, EntitySuggestion.Status.REJECTED, user)
     return len(pending)
+
+
+def _locked_pending(suggestions):
+    """The pending ones of `suggestions`, locked (two editors deciding at once decide each one once); looked up by
+    id, so that the caller's joins (an admin list's) are not locked with them."""
+    ids = suggestions.order_by().values("pk")
+    return EntitySuggestion.objects.pending().filter(pk__in=ids).select_for_update(of=("self",))
 
 
 def _decide(suggestions, status, user) -> None:
