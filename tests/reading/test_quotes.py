@@ -3,6 +3,8 @@
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.ingest.prepare import prepare_piece
 from articles.reading.quotes import read_quotes
@@ -155,3 +157,14 @@ def test_a_whole_body_of_quote_marks_is_never_one_quotation():
     paragraphs = [f"“Paragraph {n} opens a quote and says {n} things" for n in range(50)]
     found = read_quotes("\n\n".join(paragraphs))
     assert max(len(quote.text) for quote in found) < 100 * 50
+
+
+PARTS = [*'“”"«»„ .,:;', "\n\n", " Ann Lee", " said", " the president", " he", " Lee", " words"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PARTS), max_size=60).map("".join))
+def test_any_text_reads_without_error_and_quotes_come_from_it(body):
+    flat = " ".join(body.split())
+    for quote in read_quotes(body):
+        assert all(part in flat for part in quote.text.split("\n\n"))
