@@ -1023,3 +1023,6 @@ class ImportTally(models.Model):
 from articles.stories.models import Story, StoryBand, StoryCandidate, StoryPin  # noqa: E402  (the stories' models are ours)
 
 __all__ = ["Story", "StoryBand", "StoryCandidate", "StoryPin"]
+from articles.reading.models import EntitySuggestion, Quote  # noqa: E402  (the reader's models are ours)
+
+__all__ += ["EntitySuggestion", "Quote"]

@@ -13,6 +13,10 @@ may be words, a prefix or suffix may be split off, a fragment may be one letter,
 damaged text and counts the breaks repaired and the real compounds of the pieces kept, summed over several random
 draws. The rules were tuned on draws 1-8 and 101-108; the reported figure uses draws from --first-draw on (201-208
 by default), which no rule was tuned on.
+
+Quotes: on the seed, the quotations the issue names (`SEED_QUOTES`) found and their speakers right; on the labelled
+cases of `bench/quote_cases.jsonl` (every quotation of each listed), also the quotations found that are none
+(`measure_quotes`).
 """
 
 import argparse
@@ -30,8 +34,23 @@ if str(REPO) not in sys.path:
 from articles.ingest.clean import clean_text  # noqa: E402
 from articles.ingest.parse import ParsedPiece, first_sentence  # noqa: E402
 from articles.ingest.prepare import prepare_piece  # noqa: E402
+from articles.reading.quotes import read_quotes  # noqa: E402
 
 DEFAULT_SEED = REPO.parent / "shared" / "samples" / "seed.txt"
+QUOTE_CASES = REPO / "bench" / "quote_cases.jsonl"
+# The seed's quotations and their speakers (a prefix of each quotation is enough to find it).
+SEED_QUOTES = [
+    ("Timur Suleimenov", "Of course, Russia would like us to be more on their side"),
+    ("Timur Suleimenov", "We will comply with the sanctions."),
+    ("Kassym-Zhomart Tokayev", "Kazakhstan and Russia, as states with the longest border"),
+    ("Alibek Kuantirov", "Trade with Russia will continue"),
+    ("Askar Zhambakin", "Due to the geopolitical situation"),
+    ("Islam Kuraev", "Kazakhstan will not refuse cooperation with Russia"),
+    ("Islam Kuraev", "As the question is posed, so it is answered"),
+    ("Islam Kuraev", "Meanwhile, the position of Kazakhstan is clear"),
+    ("Ilya Grashchenkov", "Moreover, I don’t think"),
+    ("Islam Kuraev", "Probably, it seems logical"),
+]
 FIELDS = ("title", "byline", "source", "first_body_sentence", "subheadings", "footer_free", "compounds", "repairs")
 FOOTER_MARKERS = (
     "appeared first on",
@@ -218,6 +237,52 @@ def measure_injected_damage(folder: Path | str, *, draws: int = 8, first_draw: i
     return report
 
 
+@dataclass
+class QuoteReport:
+    """Quotations expected and found, speakers right among those found, and quotations found that are none."""
+
+    found: Tally = field(default_factory=Tally)
+    speakers: Tally = field(default_factory=Tally)
+    extra: int = 0
+    misses: list[str] = field(default_factory=list)
+
+
+def check_quotes(body: str, expected: list[tuple[str, str]], report: QuoteReport, *, label: str, complete: bool):
+    """Add to `report` how `read_quotes(body)` matches `expected` (speaker, start of the text) pairs."""
+    found = read_quotes(body)
+    matched = set()
+    for speaker, start in expected:
+        hit = next((i for i, q in enumerate(found) if i not in matched and _norm(q.text).startswith(start)), None)
+        report.found.add(hit is not None)
+        if hit is None:
+            report.misses.append(f"{label}: quote {start[:50]!r} not found")
+            continue
+        matched.add(hit)
+        report.speakers.add(found[hit].speaker == speaker)
+        if found[hit].speaker != speaker:
+            report.misses.append(f"{label}: {start[:40]!r} said by {found[hit].speaker!r}, not {speaker!r}")
+    if complete:
+        report.extra += len(found) - len(matched)
+        for i, quote in enumerate(found):
+            if i not in matched:
+                report.misses.append(f"{label}: not a quotation: {quote.text[:50]!r}")
+
+
+def measure_quotes(*, seed: Path | str | None = None, cases: Path | str = QUOTE_CASES) -> dict[str, QuoteReport]:
+    """Return the quote reader's accuracy on the seed (if given) and on the labelled cases."""
+    reports = {"cases": QuoteReport()}
+    for line in Path(cases).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            case = json.loads(line)
+            expected = [tuple(pair) for pair in case["quotes"]]
+            check_quotes(case["body"], expected, reports["cases"], label=case["id"], complete=True)
+    if seed is not None:
+        reports["seed"] = QuoteReport()
+        body = prepare_piece(Path(seed).read_text(encoding="utf-8")).body
+        check_quotes(body, SEED_QUOTES, reports["seed"], label=Path(seed).name, complete=False)
+    return reports
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="folder holding the pieces and their truth.jsonl")
@@ -237,9 +302,14 @@ def main(argv: list[str] | None = None) -> int:
     kept = f"{damage.compounds_kept}/{damage.compounds} ({damage.compounds_kept / max(damage.compounds, 1):.1%})"
     print(f"\ninjected damage, draws {args.first_draw}-{last}: breaks injected {damage.injected}, repaired {repaired}")
     print(f"real compounds in the damaged pieces kept: {kept}")
-    if report.misses or damage.misses:
+    quotes = measure_quotes(seed=seed)
+    print(f"\n{'quotes':<22}{'found/expected':>16}{'speakers right':>16}{'not quotes':>12}")
+    for name, tally in quotes.items():
+        print(f"{name:<22}{tally.found!s:>16}{tally.speakers!s:>16}{tally.extra:>12}")
+    misses = report.misses + damage.misses + [miss for tally in quotes.values() for miss in tally.misses]
+    if misses:
         print("\nmisses:")
-        for miss in report.misses + damage.misses:
+        for miss in misses:
             print(f"  {miss}")
     return 0
 

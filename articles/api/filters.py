@@ -18,7 +18,7 @@ from rest_framework.exceptions import ValidationError
 from taggit.models import Tag, TaggedItem
 
 from articles.ids import MAX_ID, parse_id
-from articles.models import Article, Author, Byline, ImportRecord, Source, Topic, tags_visible_to
+from articles.models import Article, Author, Byline, ImportRecord, Quote, Source, Topic, tags_visible_to
 
 ARTICLE_ORDERINGS = [
     ("-published_at", "Newest publication first (the default)"),
@@ -150,6 +150,11 @@ class ArticleFilter(FilterSet):
     )
     language = filters.CharFilter(max_length=12, help_text="Language code, for example `en`.")
     story = filters.NumberFilter(method="filter_story", help_text="Story id: the articles of one story.")
+    speaker = filters.CharFilter(
+        max_length=200,
+        method="filter_speaker",
+        help_text="Part of a speaker's name: the articles quoting someone whose name contains it (any case).",
+    )
     published_after = UtcDateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = UtcDateTimeFilter(field_name="published_at", lookup_expr="lte")
     updated_since = UtcDateTimeFilter(
@@ -167,6 +172,11 @@ class ArticleFilter(FilterSet):
             raise ValidationError({"story": ["A story id is a whole number."]})
         pk = parse_id(int(value))
         return queryset.filter(story_id=pk) if pk is not None else queryset.none()
+
+    def filter_speaker(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(id__in=Quote.objects.by_speaker(value).values("article_id"))
 
     def filter_author(self, queryset, name, authors):
         if not authors:  # an absent filter arrives as an empty list (SlugsField)

@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from taggit.models import Tag
 
+from articles.api.relations import attach_quotes
 from articles.api.rendering import render_body_html
 from articles.api.representation import CompiledRepresentationMixin
 from articles.api.schema import SOME_TEXT
@@ -86,6 +87,13 @@ def requested_fields(request) -> set[str] | None:
     if not raw:
         return None
     return {name.strip(" ") for name in raw.split(",") if name.strip(" ")}
+
+
+class QuoteSerializer(serializers.Serializer):
+    """The shape of one of an article's `quotes` (for the schema)."""
+
+    text = serializers.CharField()
+    speaker = serializers.CharField(help_text="Who said it, as the piece names them; empty when it does not say.")
 
 
 class StoryRefSerializer(serializers.Serializer):
@@ -298,6 +306,7 @@ class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, ModelValidati
     links = serializers.SerializerMethodField()
     duplicate_of = serializers.SerializerMethodField()
     story = serializers.SerializerMethodField()
+    quotes = serializers.SerializerMethodField()
 
     source_id = IdField(
         source="source", queryset=Source.objects.all(), allow_null=True, required=False, write_only=True
@@ -330,6 +339,7 @@ class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, ModelValidati
             "authors",
             "topics",
             "tags",
+            "quotes",
             "link",
             "links",
             "source_id",
@@ -351,6 +361,13 @@ class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, ModelValidati
 
     def get_body_html(self, article) -> str:
         return render_body_html(article.body)
+
+    @extend_schema_field(QuoteSerializer(many=True))
+    def get_quotes(self, article) -> list[dict]:
+        """Return the article's direct quotations and who said them ("" when the piece does not say), in order."""
+        if not hasattr(article, "quote_rows"):
+            attach_quotes([article])
+        return article.quote_rows
 
     @extend_schema_field(StoryRefSerializer(allow_null=True))
     def get_story(self, article) -> dict | None:

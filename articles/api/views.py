@@ -44,7 +44,7 @@ from articles.api.pagination import ArticlePagination
 from articles.api.parsers import LimitedJSONParser, LimitedMultiPartParser, PlainTextParser
 from articles.api.permissions import ImportPermission, audience
 from articles.api.preconditions import require_current
-from articles.api.relations import attach_relations
+from articles.api.relations import attach_quotes, attach_relations
 from articles.api.serializers import (
     ArticleDetailSerializer,
     ArticleListSerializer,
@@ -176,9 +176,13 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
         return article
 
     def load_relations(self, articles) -> None:
-        """Load the relations the response shows (one query each, whatever the number of articles)."""
-        attach_relations(articles, requested_fields(self.request))
+        """Load the relations the response shows (one query each, whatever the number of articles); a list shows
+        no quotes (an article's detail does)."""
+        wanted = requested_fields(self.request)
+        attach_relations(articles, wanted)
         attach_story_sizes(articles, self.request.user)
+        if self.action != "list" and (wanted is None or "quotes" in wanted):
+            attach_quotes(articles)
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())

@@ -94,3 +94,16 @@ def test_on_the_real_pieces_injected_breaks_are_repaired_and_no_compound_is_brok
     assert damage.injected >= 400
     assert damage.repaired / damage.injected >= 0.95, damage.misses
     assert damage.compounds > 0 and damage.compounds_kept == damage.compounds, damage.misses
+
+
+def test_the_quote_reader_gets_every_labelled_case_right():
+    cases = _load_bench().measure_quotes()["cases"]
+    assert (cases.found.ratio, cases.speakers.ratio, cases.extra) == (1.0, 1.0, 0), cases.misses
+
+
+@pytest.mark.shared_samples
+def test_the_quote_reader_finds_the_seed_s_quotes_and_speakers(tmp_path):
+    copy = tmp_path / "seed.txt"
+    copy.write_bytes((SHARED_SAMPLES / "seed.txt").read_bytes())
+    seed = _load_bench().measure_quotes(seed=copy)["seed"]
+    assert (seed.found.ratio, seed.speakers.ratio) == (1.0, 1.0), seed.misses

@@ -1,0 +1,104 @@
+"""Reading imported articles off the import's hot path: after each import batch commits, a task finds each new or
+changed article's quotations and the names it mentions, and stores them as `Quote` rows and `EntitySuggestion`s.
+
+The task is idempotent (delivered twice, it stores the same rows), so it needs no claim: an article's quotes are
+replaced whole, its pending suggestions replaced, and its editors' decisions (accepted, rejected) kept.
+"""
+
+import logging
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from articles import taskqueue
+from articles.models import Article, EntitySuggestion, Quote
+from articles.reading.entities import read_entities
+from articles.reading.quotes import read_quotes
+
+NAME_MAX = EntitySuggestion._meta.get_field("name").max_length
+SPEAKER_MAX = Quote._meta.get_field("speaker").max_length
+READ_AT_ONCE = 500
+logger = logging.getLogger(__name__)
+
+
+def enqueue_reading(article_ids: list[int]) -> None:
+    """Have a worker read `article_ids` once the current transaction (an import batch's) commits."""
+    ids = sorted(set(article_ids))
+    for start in range(0, len(ids), READ_AT_ONCE):
+        taskqueue.enqueue_on_commit(read_articles, ids[start : start + READ_AT_ONCE])
+
+
+@task
+def read_articles(article_ids: list[int]) -> dict:
+    """Store the quotations and entity suggestions of the articles `article_ids` (those deleted since are passed
+    over); return how many of each were stored."""
+    articles = list(Article.objects.filter(pk__in=article_ids).only("pk", "body").prefetch_related("tags"))
+    stored = store_reading(articles)
+    logger.info("Read %d article(s): %d quote(s), %d suggestion(s).", len(articles), *stored)
+    return {"articles": len(articles), "quotes": stored[0], "suggestions": stored[1]}
+
+
+def store_reading(articles: list[Article]) -> tuple[int, int]:
+    """Replace the quotes and pending suggestions of `articles` with what their bodies say now; return how many
+    quotes and new suggestions were stored. A name an editor decided on is never suggested again."""
+    quotes, suggestions = [], []
+    decided = {
+        (article_id, name.casefold())
+        for article_id, name in EntitySuggestion.objects.filter(article__in=articles)
+        .exclude(status=EntitySuggestion.Status.PENDING)
+        .values_list("article_id", "name")
+    }
+    for article in articles:
+        found = read_quotes(article.body)
+        quotes += [
+            Quote(article=article, text=q.text, speaker=q.speaker[:SPEAKER_MAX], position=position)
+            for position, q in enumerate(found)
+        ]
+        tagged = {tag.name.casefold() for tag in article.tags.all()}
+        seen = set()
+        for entity in read_entities(article.body, speakers=[q.speaker for q in found if q.speaker]):
+            key = entity.name[:NAME_MAX].casefold()
+            if key in tagged or key in seen or (article.pk, key) in decided:
+                continue
+            seen.add(key)
+            name = entity.name[:NAME_MAX]
+            suggestions.append(EntitySuggestion(article=article, name=name, kind=entity.kind, mentions=entity.mentions))
+    with transaction.atomic():
+        Quote.objects.filter(article__in=articles).delete()
+        Quote.objects.bulk_create(quotes)
+        EntitySuggestion.objects.pending().filter(article__in=articles).delete()
+        EntitySuggestion.objects.bulk_create(suggestions)
+    return len(quotes), len(suggestions)
+
+
+def accept_suggestions(suggestions, *, user) -> int:
+    """Give each pending suggestion's article the tag it names, and record the acceptance; return how many."""
+    with transaction.atomic():
+        pending = list(_locked_pending(suggestions).select_related("article"))
+        for suggestion in pending:
+            suggestion.article.tags.add(suggestion.name)
+        _decide(pending, EntitySuggestion.Status.ACCEPTED, user)
+    return len(pending)
+
+
+def reject_suggestions(suggestions, *, user) -> int:
+    """Record that editors do not want the pending suggestions as tags; return how many."""
+    with transaction.atomic():
+        pending = list(_locked_pending(suggestions))
+        _decide(pending, EntitySuggestion.Status.REJECTED, user)
+    return len(pending)
+
+
+def _locked_pending(suggestions):
+    """The pending ones of `suggestions`, locked (two editors deciding at once decide each one once); looked up by
+    id, so that the caller's joins (an admin list's) are not locked with them."""
+    ids = suggestions.order_by().values("pk")
+    return EntitySuggestion.objects.pending().filter(pk__in=ids).select_for_update(of=("self",))
+
+
+def _decide(suggestions, status, user) -> None:
+    now = timezone.now()
+    for suggestion in suggestions:
+        suggestion.status, suggestion.decided_by, suggestion.decided_at = status, user, now
+    EntitySuggestion.objects.bulk_update(suggestions, ["status", "decided_by", "decided_at"])
