@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import ftfy
 
+from articles.ingest.frequencies import DEFAULT_LANGUAGE
 from articles.ingest.hyphens import build_vocabulary, hyphen_repairs
 
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -71,9 +72,19 @@ class CleanResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def clean_text(text: str, *, vocabulary: Mapping[str, int] | None = None, field: str = "body") -> CleanResult:
+def clean_text(
+    text: str,
+    *,
+    vocabulary: Mapping[str, int] | None = None,
+    field: str = "body",
+    language: str | None = DEFAULT_LANGUAGE,
+) -> CleanResult:
     """Return `text` repaired (Unicode, entities, mojibake, invisible characters, spacing, stray quotes, words
-    broken by stray hyphens) with the list of edits made and warnings for repairs left undone."""
+    broken by stray hyphens) with the list of edits made and warnings for repairs left undone.
+
+    Stray hyphens are judged on `language`'s word lists; `language=None` (a language without them) leaves every
+    hyphen as it is.
+    """
     result = CleanResult(text=text)
     if not text:
         return result
@@ -99,8 +110,8 @@ def clean_text(text: str, *, vocabulary: Mapping[str, int] | None = None, field:
     if "  " in result.text or "\t" in result.text:
         spans = [(m.start(), m.end(), " ") for m in _DOUBLE_SPACE_RE.finditer(result.text)]
         _apply_spans(result, "double-space", spans, field)
-    if "-" in result.text:
-        _repair_hyphens(result, vocabulary if vocabulary is not None else build_vocabulary(text), field)
+    if "-" in result.text and language:
+        _repair_hyphens(result, vocabulary if vocabulary is not None else build_vocabulary(text), field, language)
     return result
 
 
@@ -176,7 +187,7 @@ def _space_before_punctuation_spans(text: str) -> list[tuple]:
     return spans
 
 
-def _repair_hyphens(result: CleanResult, vocabulary: Mapping[str, int], field: str) -> None:
-    spans, warnings = hyphen_repairs(result.text, vocabulary)
+def _repair_hyphens(result: CleanResult, vocabulary: Mapping[str, int], field: str, language: str) -> None:
+    spans, warnings = hyphen_repairs(result.text, vocabulary, language=language)
     result.warnings += warnings
     _apply_spans(result, "broken-word", spans, field)

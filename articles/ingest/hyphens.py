@@ -1,6 +1,7 @@
 """Tell a word broken by a stray hyphen (`Kaz-akhstan`, `sta-tes`) from a real compound (`anti-Russian`).
 
-The evidence is the English word lists (wordfreq's frequencies, `frequencies.py`) and the piece's own vocabulary:
+The evidence is the piece's language's word lists (wordfreq's frequencies, `frequencies.py`; English unless told
+otherwise) and the piece's own vocabulary:
 a name the lists do not know counts as a word where the piece also uses it whole. `hyphen_repairs` finds the
 hyphenated words of a text and decides each hyphen; `clean.py` applies the repairs and logs them.
 """
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from itertools import pairwise
 
-from articles.ingest.frequencies import english_zipf
+from articles.ingest.frequencies import DEFAULT_LANGUAGE, zipf
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
 _DIGIT_RE = re.compile(r"\d")
@@ -124,18 +125,21 @@ def _hyphenated_tokens(text: str):
         index = text.find("-", end)
 
 
-def hyphen_repairs(text: str, vocabulary: Mapping[str, int]) -> tuple[list[tuple[int, int, str]], list[str]]:
+def hyphen_repairs(
+    text: str, vocabulary: Mapping[str, int], *, language: str = DEFAULT_LANGUAGE
+) -> tuple[list[tuple[int, int, str]], list[str]]:
     """Return the (start, end, repaired word) spans of the words in `text` broken by a stray hyphen, and a warning
-    for each hyphen that may be stray but was left as it is."""
+    for each hyphen that may be stray but was left as it is. `language` chooses the word lists (it must have them:
+    `frequencies.has_word_list`)."""
     protected = []
     if "@" in text or "://" in text or "www." in text:
         protected = [m.span() for m in _PROTECTED_RE.finditer(text)]
     spans, warnings = [], []
     for start, end in _hyphenated_tokens(text):
         token = text[start:end]
-        if _settled_compound(token) or (protected and any(s < end and start < e for s, e in protected)):
+        if _settled_compound(token, language) or (protected and any(s < end and start < e for s, e in protected)):
             continue
-        repaired, unsure = _repair_token(token, vocabulary)
+        repaired, unsure = _repair_token(token, vocabulary, language)
         if unsure:
             warnings.append(f"Left “{token}” as it is: it may be “{unsure}” with a stray hyphen.")
         if repaired != token:
@@ -144,26 +148,28 @@ def hyphen_repairs(text: str, vocabulary: Mapping[str, int]) -> tuple[list[tuple
 
 
 @lru_cache(maxsize=65536)
-def _settled_compound(token: str) -> bool:
+def _settled_compound(token: str, language: str = DEFAULT_LANGUAGE) -> bool:
     """Return whether every hyphen of `token` is a compound's on the word lists' evidence alone, whatever the piece
     says. Cached: most hyphenated words are such compounds, and they recur from piece to piece."""
     parts = token.split("-")
     for left, right in pairwise(parts):
         if right[:1].isupper() and not right.isupper():
             continue
-        left_listed, right_listed, joined_zipf, _, side_zipf = _evidence(left.lower(), right.lower())
+        left_listed, right_listed, joined_zipf, _, side_zipf = _evidence(left.lower(), right.lower(), language)
         if not (left_listed and right_listed and joined_zipf < JOINED_ZIPF and joined_zipf < side_zipf + JOINED_MARGIN):
             return False
     return True
 
 
-def _repair_token(token: str, vocabulary: Mapping[str, int]) -> tuple[str, str | None]:
+def _repair_token(
+    token: str, vocabulary: Mapping[str, int], language: str = DEFAULT_LANGUAGE
+) -> tuple[str, str | None]:
     """Decide each hyphen of `token` from left to right; return the repaired token and a suggestion left undone."""
     parts = token.split("-")
     segments = [parts[0]]
     unsure = None
     for part in parts[1:]:
-        decision = decide_hyphen(segments[-1], part, vocabulary, token=token)
+        decision = decide_hyphen(segments[-1], part, vocabulary, token=token, language=language)
         if decision is HyphenDecision.JOIN:
             segments[-1] += part
         else:
@@ -188,6 +194,7 @@ JOINED_MARGIN = 0.5  # how much more frequent than both sides a joined form of t
 RARE_JOINED_ZIPF = 2.5  # enough when the other part is unknown to the lists altogether
 UNKNOWN_ZIPF = 1.0
 WARN_JOINED_ZIPF = 1.5
+OTHER_SHORT_WORD_ZIPF = 4.5  # a one- or two-letter part of a language other than English: only its common words
 
 # One- and two-letter strings that stand as words or as prefixes before a hyphen ("e-mail", "X-ray", "co-op",
 # "re-election"). Any other fragment this short is a piece of a broken word ("n-or", "ag-ent").
@@ -280,14 +287,26 @@ PREFIXES = frozenset(
 )
 
 
-def _listed_word(part: str) -> bool:
-    """Return whether the word lists know `part` as a word (or a hyphen prefix) in its own right."""
+def _listed_word(part: str, language: str = DEFAULT_LANGUAGE) -> bool:
+    """Return whether the word lists know `part` as a word (or a hyphen prefix) in its own right.
+
+    The short words and prefixes above are English; another language's short parts count as words when common.
+    """
+    if language != DEFAULT_LANGUAGE:
+        return zipf(part, language) >= (OTHER_SHORT_WORD_ZIPF if len(part) <= 2 else WORD_ZIPF)
     if len(part) <= 2:
         return part in SHORT_WORDS
-    return part in PREFIXES or english_zipf(part) >= (SHORT_WORD_ZIPF if len(part) == 3 else WORD_ZIPF)
+    return part in PREFIXES or zipf(part) >= (SHORT_WORD_ZIPF if len(part) == 3 else WORD_ZIPF)
 
 
-def decide_hyphen(left: str, right: str, vocabulary: Mapping[str, int], *, token: str | None = None) -> HyphenDecision:
+def decide_hyphen(
+    left: str,
+    right: str,
+    vocabulary: Mapping[str, int],
+    *,
+    token: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
+) -> HyphenDecision:
     """Decide whether the hyphen between `left` and `right` is a stray one inside a word or a real compound's.
 
     Evidence for a stray hyphen: a part that is not a word while the joined form is a known word, or occurs
@@ -298,7 +317,7 @@ def decide_hyphen(left: str, right: str, vocabulary: Mapping[str, int], *, token
         return HyphenDecision.KEEP
     lower_left, lower_right = left.lower(), right.lower()
     joined = lower_left + lower_right
-    left_listed, right_listed, joined_zipf, unknown_part, side_zipf = _evidence(lower_left, lower_right)
+    left_listed, right_listed, joined_zipf, unknown_part, side_zipf = _evidence(lower_left, lower_right, language)
     if left_listed and right_listed:
         # Two short strings that happen to be words ("terri-tory") inside a common word far more frequent than both.
         if joined_zipf >= COMMON_JOINED_ZIPF and joined_zipf >= side_zipf + JOINED_MARGIN:
@@ -328,11 +347,12 @@ def decide_hyphen(left: str, right: str, vocabulary: Mapping[str, int], *, token
 
 
 @lru_cache(maxsize=131072)
-def _evidence(left: str, right: str) -> tuple[bool, bool, float, bool, float]:
+def _evidence(left: str, right: str, language: str = DEFAULT_LANGUAGE) -> tuple[bool, bool, float, bool, float]:
     """Return what the word lists say about a hyphen's two sides: each a word?, the joined form's frequency,
     whether either side is unknown altogether, and the frequency of the more common side. Cached: the same
     compounds recur from piece to piece."""
-    joined_zipf = english_zipf(left + right)
-    left_zipf, right_zipf = english_zipf(left), english_zipf(right)
+    joined_zipf = zipf(left + right, language)
+    left_zipf, right_zipf = zipf(left, language), zipf(right, language)
     unknown_part = min(left_zipf, right_zipf) < UNKNOWN_ZIPF
-    return _listed_word(left), _listed_word(right), joined_zipf, unknown_part, max(left_zipf, right_zipf)
+    listed = _listed_word(left, language), _listed_word(right, language)
+    return *listed, joined_zipf, unknown_part, max(left_zipf, right_zipf)

@@ -79,7 +79,8 @@ def stage_piece(item: PieceInput, *, clean: bool, max_bytes: int, source: str | 
         return staged
     if staged.encoding not in ("utf-8", "ascii"):
         staged.warnings.append(f"Decoded as {staged.encoding}, not UTF-8.")
-    staged.language = _language(parsed.language, staged.warnings)
+    # A declared language wins; the detected one fills in for none (or for a declared one that is no tag).
+    staged.language = _language(parsed.language, staged.warnings) or parsed.detected_language
     if raw.is_item:
         staged.link = _link(parsed.link, staged.warnings)
         staged.tags = _tags(parsed.tags, staged.warnings)
