@@ -26,6 +26,7 @@ from articles.admin.filters import (
 )
 from articles.admin.forms import ArticleAdminForm, BylineForm, BylineInlineFormSet
 from articles.admin.provenance import ArticleHistoryContext, provenance
+from articles.admin.suggestions import TopicSuggestionInline
 from articles.models import Article, Byline
 from articles.workflow import PUBLISH_PERMISSION
 
@@ -100,7 +101,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ("Classification", {"fields": ["topics", "tags"]}),
         ("Record", {"fields": [("word_count", "created_at", "updated_at"), "duplicate_of_link"]}),
     ]
-    inlines = [BylineInline]
+    inlines = [BylineInline, TopicSuggestionInline]
     actions = [
         actions.publish,
         actions.send_to_review,

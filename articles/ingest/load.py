@@ -11,8 +11,9 @@ from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
 
+from articles import suggestions
 from articles.ingest import write
-from articles.ingest.plan import Decision, LoadSettings, plan_batch
+from articles.ingest.plan import Decision, LoadSettings, Outcome, plan_batch
 from articles.ingest.staging import StagedPiece
 from articles.models import ImportBatch
 
@@ -75,6 +76,10 @@ def _load_atomically(staged, *, batch, settings) -> list[PieceResult]:
             return [_result(d, record_id=None) for d in decisions]
         write.write_articles(decisions, settings=settings)
         record_ids = write.write_records(decisions, batch=batch)
+        # Topic suggestions read every topic: a worker makes them once the batch commits, off this hot path.
+        suggestions.enqueue_suggestions(
+            [d.article.pk for d in decisions if d.outcome in (Outcome.CREATED, Outcome.UPDATED) and d.article]
+        )
     return [_result(d, record_id=r) for d, r in zip(decisions, record_ids, strict=True)]
 
 
