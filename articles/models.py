@@ -616,7 +616,7 @@ class TopicSuggestion(models.Model):
         indexes = [models.Index(fields=["status", "article"], name="topic_suggestion_status")]
 
     def __str__(self):
-        return f"{self.topic} for {self.article} ({self.status})"
+        return f"{self.topic} ({self.status})"  # shown on each row of the article's inline: no article query
 
 
 class ImportBatchQuerySet(models.QuerySet):

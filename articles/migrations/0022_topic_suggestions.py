@@ -6,6 +6,29 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def grant_suggestions(apps, schema_editor):
+    """Editors read and decide topic suggestions; reporters read them (the groups of 0003 predate this model)."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    suggestion_permissions = Permission.objects.filter(
+        content_type__app_label="articles", content_type__model="topicsuggestion"
+    )
+    editor = Group.objects.filter(name="Editor").first()
+    if editor is not None:
+        editor.permissions.add(
+            *suggestion_permissions.filter(codename__in=["view_topicsuggestion", "change_topicsuggestion"])
+        )
+    reporter = Group.objects.filter(name="Reporter").first()
+    if reporter is not None:
+        reporter.permissions.add(*suggestion_permissions.filter(codename="view_topicsuggestion"))
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0018_merge_stories_webhooks_desk"),
@@ -68,4 +91,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(grant_suggestions, migrations.RunPython.noop),
     ]

@@ -53,7 +53,9 @@ def test_a_text_too_short_or_without_letters_gets_no_language(text):
 
 
 def test_control_characters_and_lone_surrogates_do_not_stop_detection():
-    assert detect_language("The council\x00 voted on Wednesday\ud800 to build the new bus lanes on the ring road.") == "en"
+    assert (
+        detect_language("The council\x00 voted on Wednesday\ud800 to build the new bus lanes on the ring road.") == "en"
+    )
 
 
 @pytest.mark.parametrize(("tag", "primary"), [("pt-BR", "pt"), ("en_GB", "en"), (" RU ", "ru"), (None, ""), ("", "")])
@@ -109,9 +111,7 @@ def test_a_declared_language_wins_and_the_detector_is_not_asked():
 
 def test_a_declared_language_that_is_no_tag_is_replaced_by_the_detected_one():
     titles, paragraphs = fixture_texts("ro")
-    fields = ItemFields(
-        format="jsonl", title=titles[0], text="\n\n".join(paragraphs), language="Romanian language"
-    )
+    fields = ItemFields(format="jsonl", title=titles[0], text="\n\n".join(paragraphs), language="Romanian language")
     assert prepare_item(fields).detected_language == "ro"
 
 
