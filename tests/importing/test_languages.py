@@ -70,3 +70,14 @@ def test_a_piece_in_a_language_without_word_lists_is_imported_unrepaired_with_a_
     assert article.language == "sw" and "Seri-kali" in article.body
     warnings = ImportRecord.objects.get().warnings
     assert "No word lists for the language “sw”: words broken by stray hyphens were not repaired." in warnings
+
+
+def test_a_declared_language_that_is_no_tag_gives_way_to_the_texts_with_a_warning(pieces_dir, run_import):
+    titles, paragraphs = fixture_texts("ro")
+    line = {"title": titles[0], "body": "\n\n".join(paragraphs), "id": "x", "source": "Ziarul", "language": "Romanian!"}
+    (pieces_dir / "items.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    run_import(pieces_dir, "--pattern", "*.jsonl")
+    assert Article.objects.get().language == "ro"
+    assert (
+        "The language “Romanian!” is not a language tag; the text reads as “ro”." in ImportRecord.objects.get().warnings
+    )
