@@ -9,9 +9,16 @@ from django_tasks_db.models import DBTaskResult
 
 from articles import suggestions
 from articles.models import Article, Topic, TopicSuggestion
-from tests.importing.conftest import piece_text
 
 pytestmark = pytest.mark.django_db
+
+
+def piece_text(title: str, *, byline: str = "", paragraphs: list[str], source: str = "Wire") -> str:
+    """Return a piece in the seed's shape (the importing tests' builder, kept here: a conftest is not imported)."""
+    lines = [title, title, *([byline] if byline else []), *paragraphs, f"The post {title} appeared first on {source}."]
+    return "\n".join(lines) + "\n"
+
+
 SUGGESTIONS = "/admin/articles/topicsuggestion/"
 
 STRIKE = piece_text(
@@ -58,7 +65,12 @@ def test_an_import_enqueues_one_suggestion_task_per_batch_once_it_commits(
     iptc, tmp_path, django_capture_on_commit_callbacks
 ):
     (tmp_path / "a.txt").write_text(STRIKE, encoding="utf-8")
-    (tmp_path / "b.txt").write_text(piece_text("Harbour fees rise"), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        piece_text(
+            "Harbour fees rise", paragraphs=["Fees for fishing boats rise by four percent from April, the port said."]
+        ),
+        encoding="utf-8",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         call_command("import_articles", str(tmp_path), stdout=None)
     tasks = DBTaskResult.objects.filter(task_path="articles.suggestions.suggest_topics_task")

@@ -3,10 +3,15 @@
 import pytest
 
 from articles.models import Article
-from tests.importing.conftest import piece_text
 from tests.ingest.test_language import fixture_texts
 
 pytestmark = pytest.mark.django_db
+
+
+def piece_text(title: str, *, byline: str = "", paragraphs: list[str], source: str = "Wire") -> str:
+    """Return a piece in the seed's shape (the importing tests' builder, kept here: a conftest is not imported)."""
+    lines = [title, title, *([byline] if byline else []), *paragraphs, f"The post {title} appeared first on {source}."]
+    return "\n".join(lines) + "\n"
 
 
 @pytest.mark.parametrize("language", ["en", "es", "ro", "ru"])
