@@ -22,7 +22,8 @@ def test_the_change_form_of_a_published_article_offers_its_public_page(login, ed
     assert f'href="{seed_article.get_absolute_url()}"' in html
 
 
-@pytest.mark.parametrize(("authors", "queries"), [(["Ann Lee"], 12), (["Ann Lee", "Bo Chan", "Cy Diaz"], 14)])
+# One query of them lists the article's topic suggestions (with their topics and deciders), however many.
+@pytest.mark.parametrize(("authors", "queries"), [(["Ann Lee"], 13), (["Ann Lee", "Bo Chan", "Cy Diaz"], 15)])
 def test_the_change_form_fetches_the_article_once_and_each_byline_with_its_author(
     login, editor, seed_article, authors, queries, django_assert_max_num_queries
 ):
