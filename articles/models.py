@@ -602,6 +602,44 @@ class Byline(models.Model):
         return f"{self.author} ({self.position})"
 
 
+class TopicSuggestionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=TopicSuggestion.Status.PENDING)
+
+
+class TopicSuggestion(models.Model):
+    """A topic the article's words suggest (`articles.suggestions`), until an editor accepts it (the topic is
+    added) or rejects it (never suggested again); who decided and when are kept either way."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        ACCEPTED = "accepted", "accepted"
+        REJECTED = "rejected", "rejected"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="topic_suggestions")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="suggestions")
+    score = models.PositiveIntegerField(default=0, help_text="Keyword hits; a hit in the title counts three.")
+    matched = models.JSONField(default=list, blank=True, help_text="The topic's words found in the article.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    suggested_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = TopicSuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "-score", "topic"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "topic"], name="topic_suggestion_once_per_article"),
+        ]
+        indexes = [models.Index(fields=["status", "article"], name="topic_suggestion_status")]
+
+    def __str__(self):
+        return f"{self.topic} ({self.status})"  # shown on each row of the article's inline: no article query
+
+
 class ImportBatchQuerySet(models.QuerySet):
     def with_progress(self):
         """Annotate each batch with `pending` (queued pieces no worker has recorded yet) and `recorded` (its import

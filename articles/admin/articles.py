@@ -29,6 +29,7 @@ from articles.admin.filters import (
 from articles.admin.forms import ArticleAdminForm, BylineForm, BylineInlineFormSet
 from articles.admin.provenance import ArticleHistoryContext, provenance
 from articles.admin.reading import EntitySuggestionInline, QuoteInline
+from articles.admin.suggestions import TopicSuggestionInline
 from articles.models import Article, Byline
 from articles.workflow import PUBLISH_PERMISSION
 
@@ -107,7 +108,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ("Classification", {"fields": ["topics", "tags"]}),
         ("Record", {"fields": [("word_count", "created_at", "updated_at"), "duplicate_of_link"]}),
     ]
-    inlines = [BylineInline, QuoteInline, EntitySuggestionInline]
+    inlines = [BylineInline, QuoteInline, EntitySuggestionInline, TopicSuggestionInline]
     actions = [
         actions.publish,
         actions.send_to_review,

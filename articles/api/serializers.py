@@ -19,6 +19,7 @@ from articles.api.representation import CompiledRepresentationMixin
 from articles.api.schema import SOME_TEXT
 from articles.api.validation import ModelValidationMixin
 from articles.ids import MAX_ID, parse_id
+from articles.ingest.language import detect_language
 from articles.models import (
     Article,
     Author,
@@ -357,7 +358,13 @@ class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, ModelValidati
             "fingerprint",
             "duplicate_of",
         ]
-        extra_kwargs = {"slug": {"required": False, "allow_blank": True}}
+        extra_kwargs = {
+            "slug": {"required": False, "allow_blank": True},
+            "language": {
+                "help_text": "Language code, for example `en`. Left out of a new article, it is read from the title "
+                "and body (`en` when they are too short to tell); a code sent is kept as sent."
+            },
+        }
 
     def get_body_html(self, article) -> str:
         return render_body_html(article.body)
@@ -413,6 +420,10 @@ class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, ModelValidati
         )
         if not attrs.get("slug"):
             attrs["slug"] = self.derived_slug(attrs)
+        if instance is None and "language" not in attrs:
+            detected = detect_language(f"{attrs.get('title', '')}\n{attrs.get('body', '')}")
+            if detected:
+                attrs["language"] = detected
         bylines = attrs.get("bylines")
         if bylines is not None:
             author_ids = [b["author"].pk for b in bylines]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import ftfy
 
-from articles.ingest.frequencies import has_word_lists
+from articles.ingest.frequencies import DEFAULT_LANGUAGE, has_word_list
 from articles.ingest.hyphens import build_vocabulary, hyphen_repairs
 
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -73,12 +73,17 @@ class CleanResult:
 
 
 def clean_text(
-    text: str, *, vocabulary: Mapping[str, int] | None = None, field: str = "body", language: str = "en"
+    text: str,
+    *,
+    vocabulary: Mapping[str, int] | None = None,
+    field: str = "body",
+    language: str | None = DEFAULT_LANGUAGE,
 ) -> CleanResult:
     """Return `text` repaired (Unicode, entities, mojibake, invisible characters, spacing, stray quotes, words
     broken by stray hyphens) with the list of edits made and warnings for repairs left undone.
 
-    `language` (an ISO 639-1 code) chooses the word lists of the hyphen repair; a language without them gets none.
+    Stray hyphens are judged on `language`'s word lists (an ISO 639-1 code); a language without them
+    (`language=None`, or one wordfreq has no list for) leaves every hyphen as it is.
     """
     result = CleanResult(text=text)
     if not text:
@@ -105,7 +110,7 @@ def clean_text(
     if "  " in result.text or "\t" in result.text:
         spans = [(m.start(), m.end(), " ") for m in _DOUBLE_SPACE_RE.finditer(result.text)]
         _apply_spans(result, "double-space", spans, field)
-    if "-" in result.text and has_word_lists(language):
+    if "-" in result.text and has_word_list(language):
         _repair_hyphens(result, vocabulary if vocabulary is not None else build_vocabulary(text), field, language)
     return result
 

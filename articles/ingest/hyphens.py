@@ -4,7 +4,10 @@ The evidence is the English word lists (wordfreq's frequencies and a spelling di
 forms, `frequencies.py`), morphology (a right part that is only a suffix, `mark-ing`; a left part that is only a
 prefix, `dis-closed`), and the piece's own vocabulary: a name the lists do not know counts as a word where the piece
 also uses it whole. `hyphen_repairs` finds the hyphenated words of a text and decides each hyphen; `clean.py`
-applies the repairs and logs them. Only languages with word lists are repaired (`has_word_lists`).
+applies the repairs and logs them. A piece is judged on its own language's frequencies (wordfreq's list for it);
+the dictionary and the rules of word shape (suffixes, prefixes, function words) are English, so other languages are
+repaired on frequencies and the piece's vocabulary alone, and a language without a word list not at all
+(`has_word_list`).
 """
 
 import enum
@@ -14,7 +17,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from itertools import pairwise
 
-from articles.ingest.frequencies import english_zipf, has_word_lists, in_dictionary
+from articles.ingest.frequencies import DEFAULT_LANGUAGE, english_zipf, has_word_list, in_dictionary, zipf
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
 _DIGIT_RE = re.compile(r"\d")
@@ -127,11 +130,11 @@ def _hyphenated_tokens(text: str):
 
 
 def hyphen_repairs(
-    text: str, vocabulary: Mapping[str, int], language: str = "en"
+    text: str, vocabulary: Mapping[str, int], language: str = DEFAULT_LANGUAGE
 ) -> tuple[list[tuple[int, int, str]], list[str]]:
     """Return the (start, end, repaired word) spans of the words in `text` broken by a stray hyphen, and a warning
     for each hyphen that may be stray but was left as it is. A language without word lists gets no repairs."""
-    if not has_word_lists(language):
+    if not has_word_list(language):
         return [], []
     protected = []
     if "@" in text or "://" in text or "www." in text:
@@ -139,9 +142,9 @@ def hyphen_repairs(
     spans, warnings = [], []
     for start, end in _hyphenated_tokens(text):
         token = text[start:end]
-        if _settled_compound(token) or (protected and any(s < end and start < e for s, e in protected)):
+        if _settled_compound(token, language) or (protected and any(s < end and start < e for s, e in protected)):
             continue
-        repaired, unsure = _repair_token(token, vocabulary, mid_sentence=_mid_sentence(text, start))
+        repaired, unsure = _repair_token(token, vocabulary, language, mid_sentence=_mid_sentence(text, start))
         if unsure:
             warnings.append(f"Left “{token}” as it is: it may be “{unsure}” with a stray hyphen.")
         if repaired != token:
@@ -150,7 +153,7 @@ def hyphen_repairs(
 
 
 @lru_cache(maxsize=65536)
-def _settled_compound(token: str) -> bool:
+def _settled_compound(token: str, language: str = DEFAULT_LANGUAGE) -> bool:
     """Return whether every hyphen of `token` is a compound's on the word lists' evidence alone, whatever the piece
     says. Cached: most hyphenated words are such compounds, and they recur from piece to piece."""
     parts = token.split("-")
@@ -158,10 +161,13 @@ def _settled_compound(token: str) -> bool:
         if right[:1].isupper() and not right.isupper():
             continue
         lower_left, lower_right = left.lower(), right.lower()
-        left_listed, right_listed, joined_zipf, _, side_zipf = _evidence(lower_left, lower_right)
+        left_listed, right_listed, joined_zipf, _, side_zipf = _evidence(lower_left, lower_right, language)
         if not (left_listed and right_listed and joined_zipf < JOINED_ZIPF and joined_zipf < side_zipf + JOINED_MARGIN):
             return False
-        if in_dictionary(lower_left + lower_right) or lower_right in SUFFIXES or lower_left in BOUND_PREFIXES:
+        english = language == DEFAULT_LANGUAGE
+        if english and (
+            in_dictionary(lower_left + lower_right) or lower_right in SUFFIXES or lower_left in BOUND_PREFIXES
+        ):
             return False
     return True
 
@@ -207,7 +213,9 @@ def _mid_sentence(text: str, start: int) -> bool:
     return index >= 0 and (text[index].isalnum() or text[index] in ",;")
 
 
-def _repair_token(token: str, vocabulary: Mapping[str, int], *, mid_sentence: bool = False) -> tuple[str, str | None]:
+def _repair_token(
+    token: str, vocabulary: Mapping[str, int], language: str = DEFAULT_LANGUAGE, *, mid_sentence: bool = False
+) -> tuple[str, str | None]:
     """Decide each hyphen of `token` from left to right; return the repaired token and a suggestion left undone."""
     parts = token.split("-")
     if len(parts) > 2 and any(part.lower() in PHRASE_LINKS for part in parts[1:-1]):
@@ -215,7 +223,9 @@ def _repair_token(token: str, vocabulary: Mapping[str, int], *, mid_sentence: bo
     segments = [parts[0]]
     unsure = None
     for part in parts[1:]:
-        decision = decide_hyphen(segments[-1], part, vocabulary, token=token, mid_sentence=mid_sentence)
+        decision = decide_hyphen(
+            segments[-1], part, vocabulary, token=token, mid_sentence=mid_sentence, language=language
+        )
         if decision is HyphenDecision.JOIN:
             segments[-1] += part
         else:
@@ -240,6 +250,7 @@ JOINED_MARGIN = 0.5  # how much more frequent than both sides a joined form of t
 RARE_JOINED_ZIPF = 2.5  # enough when the other part is unknown to the lists altogether
 UNKNOWN_ZIPF = 1.0
 WARN_JOINED_ZIPF = 1.5
+OTHER_SHORT_WORD_ZIPF = 4.5  # a one- or two-letter part of a language other than English: only its common words
 
 # One- and two-letter strings that stand as words or as prefixes before a hyphen ("e-mail", "X-ray", "co-op",
 # "re-election"). Any other fragment this short is a piece of a broken word ("n-or", "ag-ent").
@@ -332,15 +343,26 @@ PREFIXES = frozenset(
 )
 
 
-def _listed_word(part: str) -> bool:
-    """Return whether the word lists know `part` as a word (or a hyphen prefix) in its own right."""
+def _listed_word(part: str, language: str = DEFAULT_LANGUAGE) -> bool:
+    """Return whether the word lists know `part` as a word (or a hyphen prefix) in its own right.
+
+    The short words and prefixes above are English; another language's short parts count as words when common.
+    """
+    if language != DEFAULT_LANGUAGE:
+        return zipf(part, language) >= (OTHER_SHORT_WORD_ZIPF if len(part) <= 2 else WORD_ZIPF)
     if len(part) <= 2:
         return part in SHORT_WORDS
     return part in PREFIXES or english_zipf(part) >= (SHORT_WORD_ZIPF if len(part) == 3 else WORD_ZIPF)
 
 
 def decide_hyphen(
-    left: str, right: str, vocabulary: Mapping[str, int], *, token: str | None = None, mid_sentence: bool = False
+    left: str,
+    right: str,
+    vocabulary: Mapping[str, int],
+    *,
+    token: str | None = None,
+    mid_sentence: bool = False,
+    language: str = DEFAULT_LANGUAGE,
 ) -> HyphenDecision:
     """Decide whether the hyphen between `left` and `right` is a stray one inside a word or a real compound's.
 
@@ -356,10 +378,10 @@ def decide_hyphen(
         return HyphenDecision.KEEP  # "ha-ha", "pom-pom"
     lower_left, lower_right = left.lower(), right.lower()
     joined = lower_left + lower_right
-    left_listed, right_listed, joined_zipf, unknown_part, side_zipf = _evidence(lower_left, lower_right)
+    left_listed, right_listed, joined_zipf, unknown_part, side_zipf = _evidence(lower_left, lower_right, language)
     single = token is None or token.count("-") == 1  # "aid-de-camp", "up-to-date": leave a phrase's hyphens
     decision = None
-    if single:
+    if single and language == DEFAULT_LANGUAGE:  # the rules of word shape are English's
         decision = _word_shape_decision(left, right, joined_zipf, left_listed, right_listed, mid_sentence)
     if decision is not None:
         return decision
@@ -598,11 +620,12 @@ def _word_shape_decision(
 
 
 @lru_cache(maxsize=131072)
-def _evidence(left: str, right: str) -> tuple[bool, bool, float, bool, float]:
+def _evidence(left: str, right: str, language: str = DEFAULT_LANGUAGE) -> tuple[bool, bool, float, bool, float]:
     """Return what the word lists say about a hyphen's two sides: each a word?, the joined form's frequency,
     whether either side is unknown altogether, and the frequency of the more common side. Cached: the same
     compounds recur from piece to piece."""
-    joined_zipf = english_zipf(left + right)
-    left_zipf, right_zipf = english_zipf(left), english_zipf(right)
+    joined_zipf = zipf(left + right, language)
+    left_zipf, right_zipf = zipf(left, language), zipf(right, language)
     unknown_part = min(left_zipf, right_zipf) < UNKNOWN_ZIPF
-    return _listed_word(left), _listed_word(right), joined_zipf, unknown_part, max(left_zipf, right_zipf)
+    listed = _listed_word(left, language), _listed_word(right, language)
+    return *listed, joined_zipf, unknown_part, max(left_zipf, right_zipf)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
 
+from articles import suggestions
 from articles.ingest import write
 from articles.ingest.plan import Decision, LoadSettings, Outcome, plan_batch
 from articles.ingest.staging import StagedPiece
@@ -76,10 +77,11 @@ def _load_atomically(staged, *, batch, settings) -> list[PieceResult]:
             return [_result(d, record_id=None) for d in decisions]
         write.write_articles(decisions, settings=settings)
         record_ids = write.write_records(decisions, batch=batch)
-        # Quotes and entity suggestions are read by a worker once the batch commits, off the import's hot path.
+        # Quotes, entity and topic suggestions are read by workers once the batch commits, off the import's hot path.
         read = [d.article.pk for d in decisions if d.outcome in (Outcome.CREATED, Outcome.UPDATED) and d.article]
         if read:
             enqueue_reading(read)
+        suggestions.enqueue_suggestions(read)
     return [_result(d, record_id=r) for d, r in zip(decisions, record_ids, strict=True)]
 
 

@@ -154,6 +154,8 @@ class ParsedPiece:
     updated_at: datetime | None = None
     language: str | None = None
     status: str | None = None
+    # The language read from the text (`language.detect_language`) when the piece declares none; "" when unsure.
+    detected_language: str = ""
 
 
 @dataclass

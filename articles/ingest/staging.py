@@ -79,7 +79,8 @@ def stage_piece(item: PieceInput, *, clean: bool, max_bytes: int, source: str | 
         return staged
     if staged.encoding not in ("utf-8", "ascii"):
         staged.warnings.append(f"Decoded as {staged.encoding}, not UTF-8.")
-    staged.language = _language(parsed.language, staged.warnings)
+    # A declared language wins; the detected one fills in for none (or for a declared one that is no tag).
+    staged.language = _language(parsed.language, staged.warnings, detected=parsed.detected_language)
     if raw.is_item:
         staged.link = _link(parsed.link, staged.warnings)
         staged.tags = _tags(parsed.tags, staged.warnings)
@@ -139,15 +140,16 @@ def _item_too_large(size: int, limit: int) -> str:
     return f"The item is {size:,} bytes, over the import limit of {limit:,} bytes (NEWSROOM_IMPORT_MAX_BYTES)."
 
 
-def _language(language: str | None, warnings: list[str]) -> str:
-    """Return the piece's language tag lower-cased ("pt-br"), or "" (the article's default) when it gives none or
-    one that is not a language tag."""
+def _language(language: str | None, warnings: list[str], *, detected: str = "") -> str:
+    """Return the piece's language tag lower-cased ("pt-br"); else the language `detected` in its text; else ""
+    (the article's default)."""
     if not language or not language.strip():
-        return ""
+        return detected
     tag = language.strip().replace("_", "-").lower()
     if len(tag) > LANGUAGE_MAX or not _LANGUAGE_RE.match(tag):
-        warnings.append(f"The language “{language.strip()[:40]}” is not a language tag; the default was kept.")
-        return ""
+        kept = f"the text reads as “{detected}”" if detected else "the default was kept"
+        warnings.append(f"The language “{language.strip()[:40]}” is not a language tag; {kept}.")
+        return detected
     return tag
 
 

@@ -22,8 +22,9 @@ def test_the_change_form_of_a_published_article_offers_its_public_page(login, ed
     assert f'href="{seed_article.get_absolute_url()}"' in html
 
 
-# Two of them are the read-only inlines of the article's quotes and its tag suggestions, one query each.
-@pytest.mark.parametrize(("authors", "queries"), [(["Ann Lee"], 14), (["Ann Lee", "Bo Chan", "Cy Diaz"], 16)])
+# Three of them are the read-only inlines of the article's quotes, its tag suggestions and its topic suggestions
+# (with their topics and deciders), one query each however many.
+@pytest.mark.parametrize(("authors", "queries"), [(["Ann Lee"], 15), (["Ann Lee", "Bo Chan", "Cy Diaz"], 17)])
 def test_the_change_form_fetches_the_article_once_and_each_byline_with_its_author(
     login, editor, seed_article, authors, queries, django_assert_max_num_queries
 ):
