@@ -91,8 +91,9 @@ def test_a_cursor_older_than_the_changes_kept_is_gone(make_article, mirror_for, 
     changes.sequence_changes()
     assert changes.prune_changes() == 2
     response = APIClient().get(URL, {"after": 0})
-    assert response.status_code == 410
+    assert response.status_code == 410 and response["Content-Type"] == "application/problem+json"
     assert response.json()["latest"] == 3
+    assert response.json()["status"] == 410 and response.json()["code"] == "gone"
     assert APIClient().get(URL, {"after": 2}).json()["results"][0]["cursor"] == 3
 
 
