@@ -18,7 +18,7 @@ def assert_problem(response, status: int, code: str | None = None) -> dict:
     assert response.status_code == status
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
-    assert PROBLEM_MEMBERS <= set(body), body
+    assert set(body) >= PROBLEM_MEMBERS, body
     assert body["status"] == status and body["type"] == "about:blank" and body["detail"]
     assert body["instance"] == response.wsgi_request.path
     if code is not None:
