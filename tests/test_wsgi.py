@@ -118,8 +118,10 @@ def test_a_chunked_body_over_the_limit_is_refused_with_a_json_400_naming_it(toke
     environ = gunicorn_environ("/api/v1/imports/", b"", content_type="text/plain", token=token)
     environ["wsgi.input"] = stream
     status, headers, body = call(environ)
-    assert status == 400 and headers["Content-Type"] == "application/json"
-    assert json.loads(body) == {"detail": "The request body is larger than the limit of 5000 bytes."}
+    assert status == 400 and headers["Content-Type"] == "application/problem+json"
+    problem = json.loads(body)
+    assert problem["detail"] == "The request body is larger than the limit of 5000 bytes."
+    assert (problem["status"], problem["code"], problem["instance"]) == (400, "payload_too_large", "/api/v1/imports/")
     assert stream.reads <= 6, "reading stops once the limit is passed"
     from articles.models import ImportRecord
 

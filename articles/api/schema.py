@@ -108,6 +108,16 @@ VALIDATOR_HEADERS = {
     "ETag": {"schema": {"type": "string"}, "description": "Weak validator for If-None-Match."},
     "Last-Modified": {"schema": {"type": "string"}, "description": "Newest change among the rows shown."},
 }
+PAGE_HEADERS = {
+    "Link": {
+        "schema": {"type": "string"},
+        "description": "RFC 8288 links to the `first`, `prev`, `next` and `last` pages (those there are).",
+    },
+    "X-Total-Count": {
+        "schema": {"type": "integer", "minimum": 0},
+        "description": "The number of matches, when it is counted exactly (page-number pages).",
+    },
+}
 ERRORS = {
     "400": "Invalid input: a filter value, field, page, cursor or body that cannot be used, or a body over the limit.",
     "401": "Authentication is required.",
@@ -180,6 +190,12 @@ def response_properties(result, operation) -> dict:
     return schema.get("properties", {})
 
 
+def response_properties_of_page(result, operation) -> dict:
+    """Return the properties of a GET operation's 200 body (`results` among them when it is a page)."""
+    schema = operation.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {}).get("schema")
+    return resolve(result, schema).get("properties", {})
+
+
 def resolve(result, schema) -> dict:
     while isinstance(schema, dict) and "$ref" in schema:
         schema = result["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
@@ -220,6 +236,8 @@ def add_error_responses(result, generator, request, public):
                     response["content"] = {PROBLEM_JSON: {"schema": {"$ref": f"#/components/schemas/{name}"}}}
             for code, response in SERVER_ERRORS.items():
                 responses.setdefault(code, response)
+            if method == "get" and "results" in response_properties_of_page(result, operation):
+                responses["200"].setdefault("headers", {}).update(PAGE_HEADERS)
             if method == "get" and path.startswith("/api/v1/articles/") and "200" in responses:
                 responses["200"].setdefault("headers", {}).update(VALIDATOR_HEADERS)
                 responses["304"] = {"description": "Not modified: your copy (If-None-Match) is current."}

@@ -273,3 +273,21 @@ def test_documented_parameters_are_accepted(anon, newsroom):
     params = {"format": "json", "page": 1, "page_size": 5, "ordering": "title", "search": "pipeline", "fields": "id"}
     assert anon.get(LIST, params).status_code == 200
     assert anon.get("/api/v1/changes/", {"after": 0, "limit": 5, "format": "json"}).status_code == 200
+
+
+# The documentation
+
+
+def test_every_parameter_is_typed_and_described_and_list_pages_declare_their_headers(anon):
+    schema = anon.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                assert parameter.get("description", "").strip(), (method, path, parameter["name"])
+                assert parameter["schema"].get("type"), (method, path, parameter["name"])
+    articles = schema["paths"]["/api/v1/articles/"]["get"]
+    assert {"Link", "X-Total-Count"} <= set(articles["responses"]["200"]["headers"])
+    described = {parameter["name"]: parameter["description"] for parameter in articles["parameters"]}
+    for name in ("source", "author", "topic", "tag"):
+        assert "slug or id" in described[name]
+    assert {"limit", "offset", "include", "exclude", "slug"} <= set(described)
