@@ -9,6 +9,7 @@ a malformed date) is a 400 with the reason, not an empty list: a typo should be 
 Relations are filtered through `id IN (subquery)` rather than joins, so an article never appears twice.
 """
 
+import re
 from datetime import UTC
 
 import django_filters as filters
@@ -67,6 +68,9 @@ LIST_PATTERN = "^[-a-zA-Z0-9_, ]*$"
 IDS_PATTERN = "^[ ,]*(?:[1-9][0-9]{0,17} *(?:,[ ,]*|$))*$"
 
 
+MAX_LIST_LENGTH = 2000
+
+
 class CommaListWidget(forms.SelectMultiple):
     """Every value of a repeatable parameter, each split at its commas (`a,b&c` is `a`, `b`, `c`); blanks dropped."""
 
@@ -75,20 +79,45 @@ class CommaListWidget(forms.SelectMultiple):
         return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
 
 
-def split_values(values, name: str) -> list[str]:
-    if len(values) > MAX_LIST_ITEMS:
-        raise forms.ValidationError(f"At most {MAX_LIST_ITEMS} values in `{name}`.", code="invalid")
-    return values
+class RawListWidget(forms.SelectMultiple):
+    """Every value of a repeatable parameter, as sent (the field checks each against the schema, then splits it)."""
+
+    def value_from_datadict(self, data, files, name):
+        return [str(value) for value in data.getlist(name)] if hasattr(data, "getlist") else [data.get(name, "")]
 
 
-class IdsField(forms.Field):
+class CommaListField(forms.Field):
+    """Comma-separated values: each value as sent within the schema's length and pattern, then split at commas."""
+
+    widget = RawListWidget
+    pattern = LIST_PATTERN
+
+    def split(self, values) -> list[str]:
+        parts = []
+        for value in values or []:
+            if len(value) > MAX_LIST_LENGTH or not re.fullmatch(self.pattern, value):
+                shown = value[:50]
+                raise forms.ValidationError(
+                    f"Expected comma-separated values of at most {MAX_LIST_LENGTH} characters in all, got {shown!r}.",
+                    code="invalid",
+                )
+            parts += [part.strip() for part in value.split(",") if part.strip()]
+        if len(parts) > MAX_LIST_ITEMS:
+            raise forms.ValidationError(f"At most {MAX_LIST_ITEMS} values.", code="invalid")
+        return parts
+
+    def clean(self, value):
+        return self.split(value)
+
+
+class IdsField(CommaListField):
     """Record ids, comma-separated or repeated; each a whole number from 1 to the largest 64-bit id."""
 
-    widget = CommaListWidget
+    pattern = IDS_PATTERN
 
     def clean(self, value):
         ids = []
-        for raw in split_values(value or [], "ids"):
+        for raw in self.split(value):
             pk = parse_id(raw)
             if pk is None:
                 raise forms.ValidationError(f"{raw[:50]!r} is not an id (a whole number from 1).", code="invalid")
@@ -96,17 +125,15 @@ class IdsField(forms.Field):
         return ids
 
 
-class IdsOrSlugsField(forms.Field):
+class IdsOrSlugsField(CommaListField):
     """Rows named by id or slug (mixed), each of which must name a row the reader may know of (else a 400)."""
-
-    widget = CommaListWidget
 
     def __init__(self, *args, queryset=None, **kwargs):
         self.queryset = queryset
         super().__init__(*args, **kwargs)
 
     def clean(self, value):
-        values = split_values(value or [], "values")
+        values = self.split(value)
         if not values:
             return []
         ids = {parse_id(raw) for raw in values if raw.isascii() and raw.isdigit()}
@@ -122,26 +149,23 @@ class IdsOrSlugsField(forms.Field):
         return rows
 
 
-@extend_schema_field({"type": "string", "pattern": LIST_PATTERN, "maxLength": 2000})
+@extend_schema_field({"type": "string", "pattern": LIST_PATTERN, "maxLength": MAX_LIST_LENGTH})
 class IdsOrSlugsFilter(QuerySetRequestMixin, filters.Filter):
     """Rows by id or slug, comma-separated or repeated: articles related to any of them."""
 
     field_class = IdsOrSlugsField
 
 
-@extend_schema_field({"type": "string", "pattern": IDS_PATTERN, "maxLength": 2000})
+@extend_schema_field({"type": "string", "pattern": IDS_PATTERN, "maxLength": MAX_LIST_LENGTH})
 class IdsFilter(filters.Filter):
     field_class = IdsField
 
 
-@extend_schema_field({"type": "string", "pattern": LIST_PATTERN, "maxLength": 2000})
+@extend_schema_field({"type": "string", "pattern": LIST_PATTERN, "maxLength": MAX_LIST_LENGTH})
 class SlugListFilter(filters.Filter):
     """Slugs, comma-separated or repeated: the rows with any of them."""
 
-    field_class = forms.Field
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, widget=CommaListWidget, lookup_expr="in", **kwargs)
+    field_class = CommaListField
 
     def filter(self, queryset, value):
         return queryset.filter(slug__in=value) if value else queryset
