@@ -18,8 +18,8 @@ class RefuseNulMiddleware:
 
     No text newsroom stores or looks up can hold one: PostgreSQL refuses NUL in text values, so a NUL that reached a
     lookup (a slug in the address, a token, a session cookie) would be a database error, and on SQLite it would
-    quietly match nothing. Under `/api/` the answer is a problem (`application/problem+json`), like every API error. Bodies are checked where they are
-    read: the API's and the admin's text fields refuse NUL.
+    quietly match nothing. Under `/api/` the answer is a problem (`application/problem+json`), like every API
+    error. Bodies are checked where they are read: the API's and the admin's text fields refuse NUL.
     """
 
     def __init__(self, get_response):
