@@ -199,7 +199,8 @@ def test_a_chunked_import_to_a_real_gunicorn_answers_201_with_the_article(tmp_pa
             assert status == 201, body
             assert body["outcome"] == "created" and body["article"]["title"] == "Ferry service resumes"
             status, body = post_chunked(server.port, "/api/v1/imports/", [b"x" * 10_000] * 3, auth)
-            assert status == 400 and body == {"detail": "The request body is larger than the limit of 20000 bytes."}
+            assert status == 400 and body["detail"] == "The request body is larger than the limit of 20000 bytes."
+            assert (body["status"], body["code"]) == (400, "payload_too_large")
         finally:
             server.stop()
         assert database.query("SELECT title FROM articles_article") == [("Ferry service resumes",)]
