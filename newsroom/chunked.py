@@ -78,7 +78,11 @@ class ChunkedBodies:
     def refuse(environ, start_response, limit: int):
         message = f"The request body is larger than the limit of {limit} bytes."
         if environ.get("PATH_INFO", "").startswith("/api/"):
-            body, content_type = json.dumps({"detail": message}).encode(), "application/json"
+            from articles.api.exceptions import PROBLEM_JSON, problem
+
+            path = environ["PATH_INFO"]
+            body = json.dumps(problem(400, message, instance=path, code="payload_too_large")).encode()
+            content_type = PROBLEM_JSON
         else:
             body, content_type = message.encode(), "text/plain; charset=utf-8"
         headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), ("Connection", "close")]

@@ -1,6 +1,6 @@
 """Requests refused before any view reads them."""
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest
 
 NUL_MESSAGE = "The request holds a NUL character (in its address, query string or headers); no value here can."
 
@@ -18,8 +18,8 @@ class RefuseNulMiddleware:
 
     No text newsroom stores or looks up can hold one: PostgreSQL refuses NUL in text values, so a NUL that reached a
     lookup (a slug in the address, a token, a session cookie) would be a database error, and on SQLite it would
-    quietly match nothing. Under `/api/` the answer is JSON, like every API error. Bodies are checked where they are
-    read: the API's and the admin's text fields refuse NUL.
+    quietly match nothing. Under `/api/` the answer is a problem (`application/problem+json`), like every API
+    error. Bodies are checked where they are read: the API's and the admin's text fields refuse NUL.
     """
 
     def __init__(self, get_response):
@@ -28,6 +28,8 @@ class RefuseNulMiddleware:
     def __call__(self, request):
         if holds_nul(request):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": NUL_MESSAGE}, status=400)
+                from articles.api.exceptions import problem_response
+
+                return problem_response(request, 400, NUL_MESSAGE, "invalid")
             return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -26,3 +26,5 @@ urlpatterns = [
 
 if settings.DEBUG:  # the demo feed `make run` subscribes to; never served in production
     urlpatterns.append(path("demo/feed.xml", demo.demo_feed, name="demo-feed"))
+
+handler500 = "articles.api.exceptions.server_error"

@@ -101,3 +101,60 @@ def test_a_feed_costs_a_constant_number_of_queries(client, make_article, django_
     with django_assert_max_num_queries(6):
         assert client.get("/feeds/").status_code == 200
     assert Author.objects.count() == 4
+
+
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+DC_LANGUAGE = "{http://purl.org/dc/elements/1.1/}language"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@pytest.fixture
+def full_text_article(make_article):
+    article = make_article(
+        "Harbour reopens",
+        source="Harbour Times",
+        status=Article.Status.PUBLISHED,
+        published_at=timezone.now() - timezone.timedelta(hours=1),
+        body="The harbour reopened <today>.\n\n## Repairs\n\n- Quay\n- Cranes",
+        language="kk",
+    )
+    article.topics.add(Topic.objects.create(name="Transport", slug="transport"))
+    article.tags.add("ports")
+    return article
+
+
+def test_an_rss_item_carries_the_full_text_categories_and_its_language(client, full_text_article):
+    item = next(parse(client.get("/feeds/")).iter("item"))
+    assert item.findtext(CONTENT) == (
+        "<p>The harbour reopened &lt;today&gt;.</p>\n<h2>Repairs</h2>\n<ul><li>Quay</li><li>Cranes</li></ul>"
+    )
+    assert item.findtext(DC_LANGUAGE) == "kk"
+    assert sorted(c.text for c in item.iter("category")) == ["Transport", "ports"]
+    assert item.findtext("link") == f"http://testserver{full_text_article.get_absolute_url()}"
+
+
+def test_an_atom_entry_carries_the_full_text_categories_and_its_language(client, full_text_article):
+    entry = next(parse(client.get("/feeds/atom/")).iter(f"{ATOM}entry"))
+    content = entry.find(f"{ATOM}content")
+    assert content.get("type") == "html" and content.text.startswith("<p>The harbour reopened &lt;today&gt;.</p>")
+    assert entry.get(XML_LANG) == "kk"
+    assert sorted(c.get("term") for c in entry.iter(f"{ATOM}category")) == ["Transport", "ports"]
+
+
+def test_an_article_without_a_language_takes_the_sites(client, make_article, settings):
+    make_article("No language", status=Article.Status.PUBLISHED, published_at=timezone.now(), language="")
+    item = next(parse(client.get("/feeds/")).iter("item"))
+    assert item.findtext(DC_LANGUAGE) == settings.LANGUAGE_CODE
+
+
+@pytest.mark.parametrize("path", ["/feeds/", "/feeds/atom/", "/feeds/topics/transport/"])
+def test_a_feed_has_an_etag_and_answers_304_while_it_is_unchanged(client, full_text_article, path):
+    first = client.get(path)
+    etag = first["ETag"]
+    assert etag.startswith('"') and client.get(path)["ETag"] == etag
+    unchanged = client.get(path, HTTP_IF_NONE_MATCH=etag)
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    full_text_article.title = "Harbour reopens at last"
+    full_text_article.save()
+    changed = client.get(path, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag

@@ -147,6 +147,14 @@ EFFECTS: dict[str, list[tuple[dict, str, object]]] = {
         ),
         ({}, "s.CSRF_TRUSTED_ORIGINS", []),
     ],
+    "DJANGO_CORS_ALLOWED_ORIGINS": [
+        (
+            {"DJANGO_CORS_ALLOWED_ORIGINS": " https://app.example ,https://partner.example,"},
+            "s.CORS_ALLOWED_ORIGINS",
+            ["https://app.example", "https://partner.example"],
+        ),
+        ({}, "s.CORS_ALLOWED_ORIGINS", []),
+    ],
     "DATABASE_URL": [
         (
             {"DATABASE_URL": "postgres://editor@db.example:6543/newsroom"},

@@ -118,8 +118,10 @@ def test_a_chunked_body_over_the_limit_is_refused_with_a_json_400_naming_it(toke
     environ = gunicorn_environ("/api/v1/imports/", b"", content_type="text/plain", token=token)
     environ["wsgi.input"] = stream
     status, headers, body = call(environ)
-    assert status == 400 and headers["Content-Type"] == "application/json"
-    assert json.loads(body) == {"detail": "The request body is larger than the limit of 5000 bytes."}
+    assert status == 400 and headers["Content-Type"] == "application/problem+json"
+    problem = json.loads(body)
+    assert problem["detail"] == "The request body is larger than the limit of 5000 bytes."
+    assert (problem["status"], problem["code"], problem["instance"]) == (400, "payload_too_large", "/api/v1/imports/")
     assert stream.reads <= 6, "reading stops once the limit is passed"
     from articles.models import ImportRecord
 
@@ -197,7 +199,8 @@ def test_a_chunked_import_to_a_real_gunicorn_answers_201_with_the_article(tmp_pa
             assert status == 201, body
             assert body["outcome"] == "created" and body["article"]["title"] == "Ferry service resumes"
             status, body = post_chunked(server.port, "/api/v1/imports/", [b"x" * 10_000] * 3, auth)
-            assert status == 400 and body == {"detail": "The request body is larger than the limit of 20000 bytes."}
+            assert status == 400 and body["detail"] == "The request body is larger than the limit of 20000 bytes."
+            assert (body["status"], body["code"]) == (400, "payload_too_large")
         finally:
             server.stop()
         assert database.query("SELECT title FROM articles_article") == [("Ferry service resumes",)]

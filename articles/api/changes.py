@@ -15,6 +15,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from articles import changes
+from articles.api.exceptions import Gone
+from articles.api.filtering import refuse_unknown_parameters
 from articles.api.relations import attach_relations
 from articles.api.serializers import ArticleDetailSerializer, requested_fields
 from articles.api.stories import attach_story_sizes
@@ -78,10 +80,13 @@ class ChangeFeedView(GenericAPIView):
                 },
             ),
             400: OpenApiResponse(description="`after` or `limit` is not a whole number in its range."),
-            410: OpenApiResponse(description="The cursor is older than the changes kept: start over."),
+            410: OpenApiResponse(
+                description="The cursor is older than the changes kept: start over (`latest` is the newest cursor)."
+            ),
         },
     )
     def get(self, request):
+        refuse_unknown_parameters(request, {"after", "limit", "format"})
         after, limit = self._cursor_and_limit(request)
         public = not sees_unpublished(request.user)
         if ArticleChange.objects.filter(position__isnull=True).exists():
@@ -89,14 +94,9 @@ class ChangeFeedView(GenericAPIView):
         first, last = changes.bounds(public=public)
         last = last or 0
         if first is not None and after < first - 1:
-            return Response(
-                {
-                    "detail": "This cursor is older than the changes kept; read the archive again and follow from "
-                    "`latest`.",
-                    "latest": last,
-                },
-                status=410,
-            )
+            gone = Gone("This cursor is older than the changes kept; read the archive again and follow from `latest`.")
+            gone.detail = {"detail": gone.detail, "latest": last}  # the cursor stays a number
+            raise gone
         field = "public_position" if public else "position"
         events = list(ArticleChange.objects.filter(**{f"{field}__gt": after}).order_by(field)[:limit])
         articles = self._current_articles(request, {event.article_id for event in events})

@@ -9,6 +9,9 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from articles.api.exceptions import Conflict
+from articles.api.filtering import KnownParametersMixin
+from articles.api.filters import FeedFilter
 from articles.api.permissions import FeedPermission
 from articles.feeds.durations import describe, parse_poll_interval
 from articles.feeds.polling import request_poll
@@ -96,7 +99,7 @@ class FeedSerializer(serializers.ModelSerializer):
         return feed
 
 
-class FeedViewSet(viewsets.ModelViewSet):
+class FeedViewSet(KnownParametersMixin, viewsets.ModelViewSet):
     """Feeds (editors only): the subscriptions the desk polls, each with its health: when it last worked, its errors
     and their reason, when it is checked next, and the items read from it. Subscribing checks that the address
     answers with a feed (an HTML page is refused with the reason). `POST .../poll/` has a worker poll it now."""
@@ -104,6 +107,7 @@ class FeedViewSet(viewsets.ModelViewSet):
     queryset = Feed.objects.select_related("source").order_by("pk")
     serializer_class = FeedSerializer
     permission_classes = [FeedPermission]
+    filterset_class = FeedFilter
 
     @extend_schema(
         summary="Poll a feed now",
@@ -118,4 +122,4 @@ class FeedViewSet(viewsets.ModelViewSet):
         feed = self.get_object()
         if request_poll(feed):
             return Response({"detail": "A worker polls the feed as soon as it can."}, status=status.HTTP_202_ACCEPTED)
-        return Response({"detail": "A worker is polling this feed now."}, status=status.HTTP_409_CONFLICT)
+        raise Conflict("A worker is polling this feed now.")

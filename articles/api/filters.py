@@ -1,24 +1,41 @@
 """Query-string filters, one FilterSet per resource.
 
+Relations are named by id or slug, several at once with commas or by repeating the parameter (`source=bbc,7`,
+`topic=3&topic=7`: any of them); every list takes `include` and `exclude` (ids, comma-separated), and the
+resources with slugs take `slug` (slugs, comma-separated). A value made only of digits is an id.
+
 A value that names nothing (an unknown source, author, topic or tag slug, a status or ordering that does not exist,
 a malformed date) is a 400 with the reason, not an empty list: a typo should be visible to the client.
 Relations are filtered through `id IN (subquery)` rather than joins, so an article never appears twice.
 """
 
+import re
 from datetime import UTC
 
 import django_filters as filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django_filters.fields import IsoDateTimeField, ModelMultipleChoiceField
+from django.db.models import Q
+from django_filters.fields import IsoDateTimeField
 from django_filters.filters import QuerySetRequestMixin
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from taggit.models import Tag, TaggedItem
 
 from articles.ids import MAX_ID, parse_id
-from articles.models import Article, Author, Byline, ImportRecord, Quote, Source, Topic, tags_visible_to
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Feed,
+    ImportRecord,
+    Quote,
+    Source,
+    Story,
+    Topic,
+    WebhookEndpoint,
+    tags_visible_to,
+)
 
 ARTICLE_ORDERINGS = [
     ("-published_at", "Newest publication first (the default)"),
@@ -46,21 +63,120 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
 
 
-class SlugsField(ModelMultipleChoiceField):
-    """Django's field cleans an absent value to `queryset.none()`, which each `if not value` then compiles into SQL;
-    an absent filter here is a plain empty list."""
+MAX_LIST_ITEMS = 1000
+LIST_PATTERN = "^[-a-zA-Z0-9_, ]*$"
+# Ids from 1, up to 18 digits (below 2^63), separated by commas; empty items are dropped.
+IDS_PATTERN = "^[ ,]*(?:[1-9][0-9]{0,17} *(?:,[ ,]*|$))*$"
+
+
+MAX_LIST_LENGTH = 2000
+
+
+class CommaListWidget(forms.SelectMultiple):
+    """Every value of a repeatable parameter, each split at its commas (`a,b&c` is `a`, `b`, `c`); blanks dropped."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name, "")]
+        return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
+
+
+class RawListWidget(forms.SelectMultiple):
+    """Every value of a repeatable parameter, as sent (the field checks each against the schema, then splits it)."""
+
+    def value_from_datadict(self, data, files, name):
+        return [str(value) for value in data.getlist(name)] if hasattr(data, "getlist") else [data.get(name, "")]
+
+
+class CommaListField(forms.Field):
+    """Comma-separated values: each value as sent within the schema's length and pattern, then split at commas."""
+
+    widget = RawListWidget
+    pattern = LIST_PATTERN
+
+    def split(self, values) -> list[str]:
+        parts = []
+        for value in values or []:
+            if len(value) > MAX_LIST_LENGTH or not re.fullmatch(self.pattern, value):
+                shown = value[:50]
+                raise forms.ValidationError(
+                    f"Expected comma-separated values of at most {MAX_LIST_LENGTH} characters in all, got {shown!r}.",
+                    code="invalid",
+                )
+            parts += [part.strip() for part in value.split(",") if part.strip()]
+        if len(parts) > MAX_LIST_ITEMS:
+            raise forms.ValidationError(f"At most {MAX_LIST_ITEMS} values.", code="invalid")
+        return parts
 
     def clean(self, value):
-        if not value and not self.required:
+        return self.split(value)
+
+
+class IdsField(CommaListField):
+    """Record ids, comma-separated or repeated; each a whole number from 1 to the largest 64-bit id."""
+
+    pattern = IDS_PATTERN
+
+    def clean(self, value):
+        ids = []
+        for raw in self.split(value):
+            pk = parse_id(raw)
+            if pk is None:
+                raise forms.ValidationError(f"{raw[:50]!r} is not an id (a whole number from 1).", code="invalid")
+            ids.append(pk)
+        return ids
+
+
+class IdsOrSlugsField(CommaListField):
+    """Rows named by id or slug (mixed), each of which must name a row the reader may know of (else a 400)."""
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        self.queryset = queryset
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        values = self.split(value)
+        if not values:
             return []
-        return super().clean(value)
+        ids = {parse_id(raw) for raw in values if raw.isascii() and raw.isdigit()}
+        if None in ids:
+            raise forms.ValidationError("An id is a whole number from 1 to 2^63 - 1.", code="invalid")
+        slugs = {raw for raw in values if not (raw.isascii() and raw.isdigit())}
+        rows = list(self.queryset.filter(Q(pk__in=ids) | Q(slug__in=slugs)))
+        named = {row.pk for row in rows} | {row.slug for row in rows}
+        missing = [raw for raw in values if (int(raw) if raw.isascii() and raw.isdigit() else raw) not in named]
+        if missing:
+            shown = ", ".join(repr(raw[:50]) for raw in missing[:5])
+            raise forms.ValidationError(f"Nothing you may see has this id or slug: {shown}.", code="invalid_choice")
+        return rows
 
 
-@extend_schema_field(OpenApiTypes.STR)  # each value; the schema lists them as a repeatable parameter
-class SlugsFilter(filters.ModelMultipleChoiceFilter):
-    """One or several slugs (`?tag=a&tag=b`), each of which must name an existing row."""
+@extend_schema_field({"type": "string", "pattern": LIST_PATTERN, "maxLength": MAX_LIST_LENGTH})
+class IdsOrSlugsFilter(QuerySetRequestMixin, filters.Filter):
+    """Rows by id or slug, comma-separated or repeated: articles related to any of them."""
 
-    field_class = SlugsField
+    field_class = IdsOrSlugsField
+
+
+@extend_schema_field({"type": "string", "pattern": IDS_PATTERN, "maxLength": MAX_LIST_LENGTH})
+class IdsFilter(filters.Filter):
+    field_class = IdsField
+
+
+@extend_schema_field({"type": "string", "pattern": LIST_PATTERN, "maxLength": MAX_LIST_LENGTH})
+class SlugListFilter(filters.Filter):
+    """Slugs, comma-separated or repeated: the rows with any of them."""
+
+    field_class = CommaListField
+
+    def filter(self, queryset, value):
+        return queryset.filter(slug__in=value) if value else queryset
+
+
+class ChoicesFilter(filters.MultipleChoiceFilter):
+    """Choices, comma-separated or repeated (`status=draft,review`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, widget=CommaListWidget, **kwargs)
 
 
 class FilterSet(filters.FilterSet):
@@ -71,6 +187,9 @@ class FilterSet(filters.FilterSet):
     depend on the reader (`queryset=` a callable of the request) is given its queryset on each form, since the
     shared class holds the rows of whichever request built it.
     """
+
+    include = IdsFilter(field_name="pk", lookup_expr="in", help_text="Only these ids (comma-separated).")
+    exclude = IdsFilter(field_name="pk", lookup_expr="in", exclude=True, help_text="Not these ids (comma-separated).")
 
     def get_form_class(self):
         form_class = type(self).__dict__.get("_form_class")
@@ -106,48 +225,43 @@ def visible_tags(request):
     return tags_visible_to(reader(request))
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class SlugFilter(filters.ModelChoiceFilter):
-    """A slug that must name an existing row."""
-
-
 class ArticleFilter(FilterSet):
     # A status or a source is one value per article: no join can repeat a row, so no DISTINCT is needed.
-    status = filters.MultipleChoiceFilter(
+    status = ChoicesFilter(
         choices=Article.Status.choices,
         distinct=False,
-        help_text="Workflow status; readers without editorial rights see published only.",
+        help_text="Workflow status (repeatable, or comma-separated); readers without editorial rights see "
+        "published only.",
     )
-    source = SlugsFilter(
-        field_name="source__slug",
+    source = IdsOrSlugsFilter(
+        field_name="source",
+        lookup_expr="in",
         distinct=False,
-        to_field_name="slug",
         queryset=visible_sources,
-        help_text="Source slug (repeatable).",
+        help_text="Sources by slug or id, comma-separated or repeated (`source=bbc,7`): articles from any of them.",
     )
-    author = SlugsFilter(
-        to_field_name="slug",
+    author = IdsOrSlugsFilter(
         queryset=visible_authors,
         method="filter_author",
-        help_text="Author slug, in any byline position (repeatable: any of them).",
+        help_text="Authors by slug or id, comma-separated or repeated, in any byline position: any of them.",
     )
-    topic = SlugFilter(
-        to_field_name="slug",
+    topic = IdsOrSlugsFilter(
         queryset=Topic.objects.all(),
         method="filter_topic",
-        help_text="Topic slug; articles of its subtopics are included.",
+        help_text="Topics by slug or id, comma-separated or repeated (`topic=3,7`); articles of their subtopics "
+        "are included.",
     )
-    tag = SlugsFilter(
-        to_field_name="slug",
+    tag = IdsOrSlugsFilter(
         queryset=visible_tags,
         method="filter_tag",
-        help_text="Tag slug (repeatable); see `tag_match`.",
+        help_text="Tags by slug or id, comma-separated or repeated; see `tag_match`.",
     )
     tag_match = filters.ChoiceFilter(
         choices=[("any", "any"), ("all", "all")],
         method="keep",
         help_text="With several tags: articles with any of them (default) or all of them.",
     )
+    slug = SlugListFilter(help_text="Article slugs, comma-separated: the articles with any of them.")
     language = filters.CharFilter(max_length=12, help_text="Language code, for example `en`.")
     story = filters.NumberFilter(method="filter_story", help_text="Story id: the articles of one story.")
     speaker = filters.CharFilter(
@@ -155,12 +269,18 @@ class ArticleFilter(FilterSet):
         method="filter_speaker",
         help_text="Part of a speaker's name: the articles quoting someone whose name contains it (any case).",
     )
-    published_after = UtcDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = UtcDateTimeFilter(field_name="published_at", lookup_expr="lte")
+    published_after = UtcDateTimeFilter(
+        field_name="published_at", lookup_expr="gte", help_text="Only articles published at or after this time."
+    )
+    published_before = UtcDateTimeFilter(
+        field_name="published_at", lookup_expr="lte", help_text="Only articles published at or before this time."
+    )
     updated_since = UtcDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="Only articles changed at or after this time."
     )
-    ordering = filters.ChoiceFilter(choices=ARTICLE_ORDERINGS, method="filter_ordering")
+    ordering = filters.ChoiceFilter(
+        choices=ARTICLE_ORDERINGS, method="filter_ordering", help_text="The order of the results (see the values)."
+    )
 
     class Meta:
         model = Article
@@ -179,14 +299,15 @@ class ArticleFilter(FilterSet):
         return queryset.filter(id__in=Quote.objects.by_speaker(value).values("article_id"))
 
     def filter_author(self, queryset, name, authors):
-        if not authors:  # an absent filter arrives as an empty list (SlugsField)
+        if not authors:  # an absent filter arrives as an empty list (IdsOrSlugsField)
             return queryset
         return queryset.filter(id__in=Byline.objects.filter(author__in=authors).values("article_id"))
 
-    def filter_topic(self, queryset, name, topic):
-        return queryset.filter(
-            id__in=Article.topics.through.objects.filter(topic_id__in=topic.descendant_ids()).values("article_id")
-        )
+    def filter_topic(self, queryset, name, topics):
+        if not topics:
+            return queryset
+        ids = set().union(*(topic.descendant_ids() for topic in topics))
+        return queryset.filter(id__in=Article.topics.through.objects.filter(topic_id__in=ids).values("article_id"))
 
     def filter_tag(self, queryset, name, tags):
         if not tags:
@@ -210,8 +331,9 @@ class ArticleFilter(FilterSet):
 
 
 class AuthorFilter(FilterSet):
-    kind = filters.ChoiceFilter(choices=Author.Kind.choices)
+    kind = filters.ChoiceFilter(choices=Author.Kind.choices, help_text="Kind of author.")
     name = filters.CharFilter(lookup_expr="icontains", max_length=200, help_text="Part of the name.")
+    slug = SlugListFilter(help_text="Author slugs, comma-separated.")
 
     class Meta:
         model = Author
@@ -219,8 +341,9 @@ class AuthorFilter(FilterSet):
 
 
 class SourceFilter(FilterSet):
-    kind = filters.ChoiceFilter(choices=Source.Kind.choices)
+    kind = filters.ChoiceFilter(choices=Source.Kind.choices, help_text="Kind of source.")
     name = filters.CharFilter(lookup_expr="icontains", max_length=200, help_text="Part of the name.")
+    slug = SlugListFilter(help_text="Source slugs, comma-separated.")
 
     class Meta:
         model = Source
@@ -228,9 +351,13 @@ class SourceFilter(FilterSet):
 
 
 class TopicFilter(FilterSet):
-    parent = SlugFilter(
-        to_field_name="slug", queryset=Topic.objects.all(), help_text="Only the direct children of this topic."
+    parent = IdsOrSlugsFilter(
+        field_name="parent",
+        lookup_expr="in",
+        queryset=Topic.objects.all(),
+        help_text="Topics by slug or id, comma-separated: only their direct children.",
     )
+    slug = SlugListFilter(help_text="Topic slugs, comma-separated.")
     root = filters.ChoiceFilter(
         choices=[("true", "true"), ("false", "false")],
         method="filter_root",
@@ -247,6 +374,7 @@ class TopicFilter(FilterSet):
 
 class TagFilter(FilterSet):
     name = filters.CharFilter(lookup_expr="icontains", max_length=100, help_text="Part of the name.")
+    slug = SlugListFilter(help_text="Tag slugs, comma-separated.")
 
     class Meta:
         model = Tag
@@ -264,11 +392,33 @@ class IdFilter(filters.NumberFilter):
 
 
 class ImportRecordFilter(FilterSet):
-    outcome = filters.MultipleChoiceFilter(choices=ImportRecord.Outcome.choices)
+    outcome = ChoicesFilter(
+        choices=ImportRecord.Outcome.choices, help_text="Outcomes (repeatable, or comma-separated)."
+    )
     article = IdFilter(field_name="article_id", help_text="Only the records of this article.")
     batch = IdFilter(field_name="batch_id", help_text="Only the records of this import batch.")
-    since = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    since = UtcDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", help_text="Only records made at or after this time (ISO 8601)."
+    )
 
     class Meta:
         model = ImportRecord
+        fields = []
+
+
+class FeedFilter(FilterSet):
+    class Meta:
+        model = Feed
+        fields = []
+
+
+class StoryFilter(FilterSet):
+    class Meta:
+        model = Story
+        fields = []
+
+
+class WebhookEndpointFilter(FilterSet):
+    class Meta:
+        model = WebhookEndpoint
         fields = []

@@ -1,6 +1,8 @@
 """Pagination: page numbers for browsing, keyset cursors for walking the whole archive.
 
-Page-number pages (`?page=`, `?page_size=` up to 100) carry a `count` (remembered for 30 seconds per filter set, so it
+Page-number pages (`?page=`, `?page_size=` up to 100, or `?offset=` and `?limit=` as WordPress's and Ghost's
+clients send them) carry a `count`, also sent as `X-Total-Count`, and RFC 8288 `Link` headers (`first`, `prev`,
+`next`, `last`) beside the body's `next` and `previous`; the count is (remembered for 30 seconds per filter set, so it
 may lag that long behind inserts and deletes). A deep page is fetched in two steps inside one
 query: the page's ids come from the ordering index alone (`id IN (SELECT id ... LIMIT n OFFSET m)`), and only those
 rows are read in full, so skipping 40,000 rows never reads 40,000 bodies. A search's matches (the queryset the search
@@ -58,7 +60,7 @@ def refuse_constant(name: str):
 
 
 COUNT_SECONDS = 30
-NOT_COUNTED = {"page", "page_size", "pagination", "cursor", "ordering", "fields"}
+NOT_COUNTED = {"page", "page_size", "limit", "offset", "pagination", "cursor", "ordering", "fields"}
 
 
 def cached_count(request, count) -> int:
@@ -80,20 +82,47 @@ def cached_count(request, count) -> int:
     return counted
 
 
+def page_window(params) -> tuple[int, int, bool]:
+    """Return the page's size and offset, and whether the client pages by offset (`limit`/`offset`).
+
+    `limit` is `page_size` by another name and `offset` the number of rows to skip; naming a size or a position
+    twice (`limit` with `page_size`, `offset` with `page`) is a 400 rather than a guess at which one was meant.
+    """
+    for one, other in (("limit", "page_size"), ("offset", "page")):
+        if params.get(one) not in (None, "") and params.get(other) not in (None, ""):
+            raise ValidationError({one: [f"Send `{one}` or `{other}`, not both."]})
+    size_name = "limit" if params.get("limit") not in (None, "") else "page_size"
+    size = positive_int(params, size_name, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    raw_offset = params.get("offset")
+    if raw_offset in (None, ""):
+        return size, (positive_int(params, "page", 1) - 1) * size, size_name == "limit"
+    offset = 0 if raw_offset == "0" else parse_whole_number(raw_offset, MAX_PAGE)
+    if offset is None:
+        raise ValidationError({"offset": [f"Expected a whole number from 0 to {MAX_PAGE:,}, got {raw_offset[:50]!r}."]})
+    return size, offset, True
+
+
+def link_header(links: dict) -> str:
+    """Return an RFC 8288 `Link` header value for `{relation: url}` (relations whose url is None left out)."""
+    return ", ".join(f'<{url}>; rel="{relation}"' for relation, url in links.items() if url is not None)
+
+
 class PageNumberPagination(BasePagination):
-    """`?page=` and `?page_size=` (1 to 100); a page past the last is a 404, a malformed number a 400."""
+    """`?page=` and `?page_size=` (1 to 100), or `?offset=` and `?limit=`; a page past the last is a 404, a malformed
+    number a 400."""
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        self.page_size = positive_int(request.query_params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-        self.page = positive_int(request.query_params, "page", 1)
+        self.page_size, self.offset, self.by_offset = page_window(request.query_params)
+        self.page = self.offset // self.page_size + 1
         self.count = self.count_rows(queryset, request)
-        offset = (self.page - 1) * self.page_size
-        if offset and offset >= self.count:
+        if self.offset and self.offset >= self.count:
             raise NotFound(self.past_the_end_message())
-        return self.page_rows(queryset, offset, self.page_size)
+        return self.page_rows(queryset, self.offset, self.page_size)
 
     def past_the_end_message(self) -> str:
+        if self.by_offset:
+            return f"Offset {self.offset} is past the last row."
         return f"Page {self.page} is past the last page."
 
     def count_rows(self, queryset, request) -> int:
@@ -104,22 +133,39 @@ class PageNumberPagination(BasePagination):
             return list(queryset[offset : offset + size])
         return list(queryset.filter(pk__in=queryset.values("pk")[offset : offset + size]))
 
-    def get_paginated_response(self, data):
+    def count_is_exact(self) -> bool:
+        return True
+
+    def url_at(self, offset: int) -> str:
+        """Return this request's address for the page starting at row `offset`, in the client's own terms."""
         url = self.request.build_absolute_uri()
-        has_next = self.page * self.page_size < self.count
-        previous = None
-        if self.page > 1:
-            previous = (
-                replace_query_param(url, "page", self.page - 1) if self.page > 2 else remove_query_param(url, "page")
-            )
-        return Response(
-            {
-                "count": self.count,
-                "next": replace_query_param(url, "page", self.page + 1) if has_next else None,
-                "previous": previous,
-                "results": data,
-            }
-        )
+        if self.by_offset:
+            return replace_query_param(url, "offset", offset)
+        page = offset // self.page_size + 1
+        return replace_query_param(url, "page", page) if page > 1 else remove_query_param(url, "page")
+
+    def links(self) -> dict:
+        """Return the `first`, `prev`, `next` and `last` pages' addresses (None where there is none)."""
+        size, offset = self.page_size, self.offset
+        last = offset + max(0, self.count - 1 - offset) // size * size if self.count > offset else offset
+        return {
+            "first": self.url_at(0),
+            "prev": self.url_at(max(0, offset - size)) if offset > 0 else None,
+            "next": self.url_at(offset + size) if offset + size < self.count else None,
+            "last": self.url_at(last) if self.count_is_exact() else None,
+        }
+
+    def headers(self) -> dict:
+        """Return the `Link` and (when the count is exact) `X-Total-Count` headers of the page just paginated."""
+        headers = {"Link": link_header(self.links())}
+        if self.count_is_exact():
+            headers["X-Total-Count"] = str(self.count)
+        return headers
+
+    def get_paginated_response(self, data):
+        links = self.links()
+        body = {"count": self.count, "next": links["next"], "previous": links["prev"], "results": data}
+        return Response(body, headers=self.headers())
 
     def get_paginated_response_schema(self, schema):
         return {
@@ -156,6 +202,20 @@ class PageNumberPagination(BasePagination):
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
                 "description": f"Results per page (default {DEFAULT_PAGE_SIZE}).",
             },
+            {
+                "name": "limit",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                "description": "Results per page, as `page_size` (not with it); the links then page by `offset`.",
+            },
+            {
+                "name": "offset",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 0, "maximum": MAX_PAGE},
+                "description": "Rows to skip, from 0 (not with `page`); the links then page by `offset`.",
+            },
         ]
 
 
@@ -185,6 +245,9 @@ class ArticlePagination(PageNumberPagination):
             return super().count_rows(queryset, request)
         return cached_count(request, lambda: queryset.order_by().values("pk")[:SEARCH_COUNT_MAX].count())
 
+    def count_is_exact(self) -> bool:
+        return self.search is None or self.count < SEARCH_COUNT_MAX  # a search's count stops at SEARCH_COUNT_MAX
+
     def past_the_end_message(self) -> str:
         if self.search is not None and self.count >= SEARCH_COUNT_MAX:
             return (
@@ -203,7 +266,9 @@ class ArticlePagination(PageNumberPagination):
 
     def paginate_by_cursor(self, queryset, request):
         self.request = request
-        self.page_size = positive_int(request.query_params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+        self.page_size, offset, _ = page_window(request.query_params)
+        if offset:
+            raise ValidationError({"offset": ["Cursor pages start where the cursor points; leave out `offset`."]})
         self.ordering = request.query_params.get("ordering") or CURSOR_ORDERINGS[0]
         if self.ordering not in CURSOR_ORDERINGS:
             raise ValidationError({"ordering": [f"Cursor pages order by one of: {', '.join(CURSOR_ORDERINGS)}."]})
@@ -274,18 +339,21 @@ class ArticlePagination(PageNumberPagination):
         raw = json.dumps({"o": self.ordering, "v": value.isoformat(), "i": last_id}, separators=(",", ":"))
         return base64.urlsafe_b64encode(raw.encode()).decode("ascii").rstrip("=")
 
+    def cursor_next(self) -> str | None:
+        url = replace_query_param(self.request.build_absolute_uri(), "pagination", "cursor")
+        return replace_query_param(url, "cursor", self.encode_cursor()) if self.has_next else None
+
+    def headers(self) -> dict:
+        if self.mode == "page":
+            return super().headers()
+        first = remove_query_param(self.request.build_absolute_uri(), "cursor")
+        return {"Link": link_header({"first": first, "next": self.cursor_next()})}
+
     def get_paginated_response(self, data):
         if self.mode == "page":
             return super().get_paginated_response(data)
-        url = replace_query_param(self.request.build_absolute_uri(), "pagination", "cursor")
-        return Response(
-            {
-                "count": None,
-                "next": replace_query_param(url, "cursor", self.encode_cursor()) if self.has_next else None,
-                "previous": None,
-                "results": data,
-            }
-        )
+        body = {"count": None, "next": self.cursor_next(), "previous": None, "results": data}
+        return Response(body, headers=self.headers())
 
     def get_schema_operation_parameters(self, view):
         return [

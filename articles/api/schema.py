@@ -75,16 +75,48 @@ class AutoSchema(SpectacularAutoSchema):
         return auths
 
 
-ERROR = {"$ref": "#/components/schemas/Error"}
-ERROR_SCHEMA = {
+PROBLEM_JSON = "application/problem+json"
+PROBLEM = {"$ref": "#/components/schemas/Problem"}
+PROBLEM_SCHEMA = {
     "type": "object",
-    "description": "`detail` for a general error, or field names mapped to lists of messages.",
-    "properties": {"detail": {"type": "string"}},
+    "description": "An error, as RFC 9457 problem details (`application/problem+json`).",
+    "required": ["type", "title", "status", "detail", "instance", "code"],
+    "properties": {
+        "type": {"type": "string", "description": "`about:blank`: the status says what kind of problem it is."},
+        "title": {"type": "string", "description": "The HTTP status's phrase, e.g. `Bad Request`."},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599, "description": "The HTTP status code."},
+        "detail": {"type": "string", "description": "What went wrong, for a person."},
+        "instance": {"type": "string", "description": "The path the request was sent to."},
+        "code": {"type": "string", "description": "A stable error code for programs, e.g. `invalid`, `throttled`."},
+        "errors": {
+            "type": "object",
+            "description": "Invalid input only: each field or query parameter (`non_field_errors` for the body "
+            "as a whole) with its messages (nested objects for nested fields).",
+            "additionalProperties": {},
+        },
+    },
     "additionalProperties": True,
 }
+# Members some problems add to the shared ones.
+PROBLEM_MEMBERS = {
+    "412": ("StaleWriteProblem", {"revision": {"type": "integer", "description": "The article's current revision."}}),
+    "410": ("GoneProblem", {"latest": {"type": "integer", "description": "The newest event's cursor now."}}),
+}
+# Responses at or above 400 that are not problems: an import's rejected piece is its result (the import record).
+NOT_PROBLEMS = {"414", "422"}
 VALIDATOR_HEADERS = {
     "ETag": {"schema": {"type": "string"}, "description": "Weak validator for If-None-Match."},
     "Last-Modified": {"schema": {"type": "string"}, "description": "Newest change among the rows shown."},
+}
+PAGE_HEADERS = {
+    "Link": {
+        "schema": {"type": "string"},
+        "description": "RFC 8288 links to the `first`, `prev`, `next` and `last` pages (those there are).",
+    },
+    "X-Total-Count": {
+        "schema": {"type": "integer", "minimum": 0},
+        "description": "The number of matches, when it is counted exactly (page-number pages).",
+    },
 }
 ERRORS = {
     "400": "Invalid input: a filter value, field, page, cursor or body that cannot be used, or a body over the limit.",
@@ -96,6 +128,7 @@ ERRORS = {
     "409": "Conflicts with existing data (a duplicate value, or the record is still referred to).",
     "415": "Unsupported request media type.",
     "429": "Too many requests; retry after the `Retry-After` header's seconds.",
+    "500": "The server failed to answer (a fault of ours, logged).",
 }
 # Answered by the HTTP server in front of the app (gunicorn, a proxy), as a page of its own, not by the API.
 SERVER_ERRORS = {
@@ -157,6 +190,12 @@ def response_properties(result, operation) -> dict:
     return schema.get("properties", {})
 
 
+def response_properties_of_page(result, operation) -> dict:
+    """Return the properties of a GET operation's 200 body (`results` among them when it is a page)."""
+    schema = operation.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {}).get("schema")
+    return resolve(result, schema).get("properties", {})
+
+
 def resolve(result, schema) -> dict:
     while isinstance(schema, dict) and "$ref" in schema:
         schema = result["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
@@ -175,7 +214,9 @@ def describe_sparse_fields(result, operation) -> None:
 def add_error_responses(result, generator, request, public):
     """Add the shared Error schema, error responses, and ETag/304 on conditional GETs; describe inputs exactly."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas["Error"] = ERROR_SCHEMA
+    schemas["Problem"] = PROBLEM_SCHEMA
+    for name, members in PROBLEM_MEMBERS.values():
+        schemas[name] = {"allOf": [PROBLEM, {"type": "object", "required": list(members), "properties": members}]}
     for name, component in schemas.items():
         if name.endswith("Request"):
             forbid_nul(component)
@@ -188,11 +229,15 @@ def add_error_responses(result, generator, request, public):
             require_needed_bodies(result, operation)
             responses = operation.setdefault("responses", {})
             for code, description in ERRORS.items():
-                responses.setdefault(
-                    code, {"description": description, "content": {"application/json": {"schema": ERROR}}}
-                )
+                responses.setdefault(code, {"description": description})
+            for code, response in responses.items():
+                if code.isdigit() and int(code) >= 400 and code not in NOT_PROBLEMS:
+                    name = PROBLEM_MEMBERS.get(code, ("Problem",))[0]
+                    response["content"] = {PROBLEM_JSON: {"schema": {"$ref": f"#/components/schemas/{name}"}}}
             for code, response in SERVER_ERRORS.items():
                 responses.setdefault(code, response)
+            if method == "get" and "results" in response_properties_of_page(result, operation):
+                responses["200"].setdefault("headers", {}).update(PAGE_HEADERS)
             if method == "get" and path.startswith("/api/v1/articles/") and "200" in responses:
                 responses["200"].setdefault("headers", {}).update(VALIDATOR_HEADERS)
                 responses["304"] = {"description": "Not modified: your copy (If-None-Match) is current."}

@@ -15,6 +15,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from articles.api.filtering import FilterBackend, KnownParametersMixin
+from articles.api.filters import StoryFilter
 from articles.ids import parse_id
 from articles.models import Article, Story
 
@@ -114,12 +116,13 @@ def _story_body(story: Story, articles: list[dict], request, *, with_articles: b
     list=extend_schema(summary="List stories (lead, size, outlets, first and last seen)"),
     retrieve=extend_schema(summary="A story with its articles", responses=StoryDetailSerializer),
 )
-class StoryViewSet(viewsets.ReadOnlyModelViewSet):
+class StoryViewSet(KnownParametersMixin, viewsets.ReadOnlyModelViewSet):
     """Stories: the copies of one piece from many outlets, recognised as one. Readers see the stories of published
     articles, counted and listed by those alone."""
 
     permission_classes = [AllowAny]
-    filter_backends = []
+    filter_backends = [FilterBackend]
+    filterset_class = StoryFilter
     serializer_class = StorySerializer
 
     def get_queryset(self):
@@ -127,7 +130,7 @@ class StoryViewSet(viewsets.ReadOnlyModelViewSet):
         return Story.objects.filter(Exists(visible)).order_by("-last_seen", "-id")
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         members = _members(page, request.user)
         data = [_story_body(story, members[story.pk], request, with_articles=False) for story in page]
         return self.get_paginated_response(data)

@@ -17,9 +17,8 @@ from drf_spectacular.utils import (
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser
@@ -30,7 +29,7 @@ from taggit.models import Tag, TaggedItem
 from articles import workflow
 from articles.api import conditional
 from articles.api.backends import COLLAPSE_PARAM, FullTextSearchBackend, StoryCollapseBackend
-from articles.api.filtering import FilterBackend
+from articles.api.filtering import FilterBackend, KnownParametersMixin
 from articles.api.filters import (
     ArticleFilter,
     AuthorFilter,
@@ -85,11 +84,8 @@ IF_MATCH = OpenApiParameter(
     "current revision (a `revision` in the body is checked the same way). `*` or no header: no check.",
 )
 STALE_WRITE = OpenApiResponse(
-    inline_serializer(
-        "StaleWrite",
-        {"detail": serializers.CharField(), "revision": serializers.IntegerField()},
-    ),
-    description="The article changed since the version this write started from (`If-Match` or `revision`).",
+    description="The article changed since the version this write started from (`If-Match` or `revision`); the "
+    "problem's `revision` is the current one."
 )
 
 CHECKED_WRITE = {200: ArticleDetailSerializer, 412: STALE_WRITE}
@@ -124,7 +120,7 @@ class AtomicWritesMixin:
     partial_update=extend_schema(parameters=[ARTICLE_KEY, IF_MATCH], responses=CHECKED_WRITE),
     destroy=extend_schema(parameters=[ARTICLE_KEY]),
 )
-class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
+class ArticleViewSet(KnownParametersMixin, AtomicWritesMixin, viewsets.ModelViewSet):
     """Articles: the published ones for everyone, every state for the desk.
 
     A list shows summaries (no body), newest first; one article is addressed by its id or its slug and shown in
@@ -139,6 +135,7 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
     # The search after the filters (it ranks the filtered rows), the collapse to one per story after the search.
     filter_backends = [FilterBackend, FullTextSearchBackend, StoryCollapseBackend]
     pagination_class = ArticlePagination
+    list_parameters = ("fields",)
     lookup_url_kwarg = "key"
     lookup_value_regex = r"[^/.]+"
 
@@ -199,6 +196,9 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
             data = self.get_paginated_response(self.get_serializer(rows, many=True).data).data
             response = conditional.remember_json(request, etag, data) or Response(data)
         conditional.set_validators(response, etag, last_modified)
+        if response.status_code == status.HTTP_200_OK:  # a remembered page is the same page: the same headers
+            for name, value in self.paginator.headers().items():
+                response[name] = value
         return response
 
     def retrieve(self, request, *args, **kwargs):
@@ -266,7 +266,7 @@ class ArticleViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
         return self._after_workflow(article)
 
 
-class CountedViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
+class CountedViewSet(KnownParametersMixin, AtomicWritesMixin, viewsets.ModelViewSet):
     """A resource listed with its number of visible articles; what a reader may know of is the model's rule
     (`visible_to`), so a row only on unpublished articles is a 404 to the public, like one that does not exist."""
 
@@ -351,7 +351,7 @@ class TagViewSet(CountedViewSet):
     list=extend_schema(summary="Import records, newest first (raw text, warnings and cleaning edits)"),
     retrieve=extend_schema(summary="One import record"),
 )
-class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ImportViewSet(KnownParametersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Imports: POST pieces to import them (a large import runs on the task queue and answers 202 with its batch);
     read the import records (editors only), one per attempt, with the raw text exactly as it arrived, the outcome,
     the warnings and every cleaning edit."""
@@ -435,7 +435,9 @@ def batch_body(batch_id: int, context: dict) -> dict:
     list=extend_schema(summary="Import batches you may follow, newest first"),
     retrieve=extend_schema(summary="One import batch: its status and what became of its pieces so far"),
 )
-class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ImportBatchViewSet(
+    KnownParametersMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Import batches: each run of the importer, queued imports among them. A batch is seen by the user who started
     it and by editors; to anyone else (anonymous readers included) it does not exist (404). The pieces' raw text is
     not here: editors read it in the batch's import records (`import_records`)."""

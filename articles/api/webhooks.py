@@ -6,6 +6,8 @@ from rest_framework.decorators import action
 from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
 
+from articles.api.filtering import KnownParametersMixin
+from articles.api.filters import WebhookEndpointFilter
 from articles.models import WebhookDelivery, WebhookEndpoint
 from articles.webhooks import delivery
 
@@ -76,7 +78,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
         ]
 
 
-class WebhookEndpointViewSet(viewsets.ModelViewSet):
+class WebhookEndpointViewSet(KnownParametersMixin, viewsets.ModelViewSet):
     """Webhook endpoints (editors only): where events are POSTed, signed as Standard Webhooks says.
 
     `GET /webhooks/{id}/deliveries/` lists an endpoint's recent deliveries; `POST /webhooks/{id}/test/` sends it a
@@ -86,7 +88,7 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
     queryset = WebhookEndpoint.objects.all()
     serializer_class = WebhookEndpointSerializer
     permission_classes = [WebhookPermission]
-    filter_backends = []
+    filterset_class = WebhookEndpointFilter
 
     @extend_schema(responses={200: WebhookDeliverySerializer(many=True)})
     @action(detail=True, methods=["get"], serializer_class=WebhookDeliverySerializer, pagination_class=None)

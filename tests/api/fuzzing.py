@@ -58,6 +58,12 @@ def realistic_query(query: dict, rows: dict, path: str) -> None:
             query[name] = [rows[kind]] if isinstance(query[name], list) else rows[kind]
     query.pop("cursor", None)  # only a cursor the API issued is valid
     cursor_pages = query.get("pagination") == "cursor"
+    # Two names for one thing are refused together (`limit` is `page_size`, `offset` a row instead of a `page`),
+    # and a cursor page starts at its cursor: rules between parameters, which a schema cannot state.
+    if query.get("page_size") not in (None, ""):
+        query.pop("limit", None)
+    if query.get("page") not in (None, "") or cursor_pages:
+        query.pop("offset", None)
     if query.get("ordering") == "relevance" and not str(query.get("search") or "").strip():
         query["ordering"] = "-published_at"  # relevance needs a search term
     if cursor_pages and query.get("ordering") not in (None, "", *CURSOR_ORDERINGS):

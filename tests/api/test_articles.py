@@ -85,7 +85,7 @@ def test_a_slug_shared_by_two_sources_needs_the_source_to_choose(anon, newsroom,
         "Pipeline deal signed", source=newsroom.astana, status=Article.Status.PUBLISHED, body="Another take."
     )
     ambiguous = anon.get(f"{LIST}pipeline-deal-signed/")
-    assert ambiguous.status_code == 400 and "source" in ambiguous.json()
+    assert ambiguous.status_code == 400 and "source" in ambiguous.json()["errors"]
     chosen = anon.get(f"{LIST}pipeline-deal-signed/?source=astana")
     assert chosen.json()["id"] == twin.pk
 
@@ -116,7 +116,7 @@ def test_sparse_fields_return_only_the_named_fields(anon, newsroom):
 
 def test_unknown_sparse_fields_are_a_400(anon, newsroom):
     response = anon.get(LIST, {"fields": "id,secret"})
-    assert response.status_code == 400 and "secret" in response.json()["fields"][0]
+    assert response.status_code == 400 and "secret" in response.json()["errors"]["fields"][0]
 
 
 # Filters
@@ -300,12 +300,12 @@ def test_ordering_by_updated_at_follows_the_latest_change(anon, newsroom):
 @pytest.mark.parametrize("ordering", ["body", "word_count", "id", "-fingerprint"])
 def test_ordering_by_any_other_field_is_a_400(anon, newsroom, ordering):
     response = anon.get(LIST, {"ordering": ordering})
-    assert response.status_code == 400 and "ordering" in response.json()
+    assert response.status_code == 400 and "ordering" in response.json()["errors"]
 
 
 def test_relevance_ordering_without_a_search_is_a_400(anon, newsroom):
     response = anon.get(LIST, {"ordering": "relevance"})
-    assert response.status_code == 400 and "search" in response.json()["ordering"][0]
+    assert response.status_code == 400 and "search" in response.json()["errors"]["ordering"][0]
 
 
 # Pagination
@@ -350,7 +350,7 @@ def test_a_page_past_the_end_is_a_404_in_json(anon, many):
 def test_bad_page_parameters_are_a_400(anon, many, params):
     response = anon.get(LIST, params)
     assert response.status_code == 400
-    assert set(response.json()) & {"page", "page_size", "pagination"}
+    assert set(response.json()["errors"]) & {"page", "page_size", "pagination"}
 
 
 def test_cursor_pagination_walks_everything_once_and_ignores_later_inserts(anon, many, make_article):
@@ -385,12 +385,12 @@ def test_cursor_pagination_by_updated_at_syncs_in_change_order(anon, many):
 )
 def test_a_bad_cursor_is_a_400(anon, many, cursor):
     response = anon.get(LIST, {"cursor": cursor})
-    assert response.status_code == 400 and "cursor" in response.json()
+    assert response.status_code == 400 and "cursor" in response.json()["errors"]
 
 
 def test_cursor_pagination_refuses_an_ordering_it_cannot_seek(anon, many):
     response = anon.get(LIST, {"pagination": "cursor", "ordering": "title"})
-    assert response.status_code == 400 and "ordering" in response.json()
+    assert response.status_code == 400 and "ordering" in response.json()["errors"]
 
 
 # Conditional GET
@@ -532,7 +532,7 @@ def test_a_title_whose_slug_is_taken_gets_a_numbered_slug(client_for, editor, ne
 )
 def test_invalid_article_writes_are_a_400_naming_the_field(client_for, editor, newsroom, payload, field):
     response = client_for(editor).post(LIST, payload(newsroom), format="json")
-    assert response.status_code == 400 and field in response.json(), response.json()
+    assert response.status_code == 400 and field in response.json()["errors"], response.json()
 
 
 def test_patch_changes_only_the_given_fields_and_bumps_the_revision(client_for, editor, newsroom):

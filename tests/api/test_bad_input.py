@@ -23,8 +23,9 @@ def cursor_of(text: str) -> str:
 
 def assert_json_400(response, *keys):
     assert response.status_code == 400, response.content[:300]
-    assert response["Content-Type"] == "application/json"
-    assert set(keys) <= set(response.json()), response.json()
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()  # a key is a member of the problem (`detail`) or a field of its `errors`
+    assert set(keys) <= set(problem) | set(problem.get("errors", {})), problem
 
 
 @pytest.mark.parametrize("key", ["%C2%B2", "%D9%A3", "%C2%B9%C2%B2%C2%B3"])

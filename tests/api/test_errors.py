@@ -28,7 +28,7 @@ LIST = "/api/v1/articles/"
 def test_unknown_or_malformed_filter_values_are_a_400_naming_the_parameter(anon, newsroom, params):
     response = anon.get(LIST, params)
     assert response.status_code == 400
-    assert set(params) <= set(response.json()), response.json()
+    assert set(params) <= set(response.json()["errors"]), response.json()
 
 
 def test_malformed_json_is_a_400_in_json(client_for, editor):
@@ -38,7 +38,7 @@ def test_malformed_json_is_a_400_in_json(client_for, editor):
 
 def test_a_wrongly_typed_body_is_a_400(client_for, editor):
     response = client_for(editor).post(LIST, data="[1, 2]", content_type="application/json")
-    assert response.status_code == 400 and "non_field_errors" in response.json()
+    assert response.status_code == 400 and "non_field_errors" in response.json()["errors"]
 
 
 def test_an_unsupported_media_type_is_a_415_in_json(client_for, editor):
@@ -53,7 +53,7 @@ def test_an_oversize_body_is_refused_with_a_json_400(client_for, editor, setting
     body = '{"title": "' + "x" * 2000 + '"}' if content_type == "application/json" else "title=" + "x" * 2000
     response = client_for(editor).post(url, data=body, content_type=content_type)
     assert response.status_code == 400
-    assert response["Content-Type"] == "application/json" and "limit" in response.json()["detail"]
+    assert response["Content-Type"] == "application/problem+json" and "limit" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(
@@ -77,7 +77,7 @@ def test_unknown_addresses_are_a_json_404(anon, url):
 )
 def test_bad_import_record_filters_are_a_400(client_for, editor, params):
     response = client_for(editor).get("/api/v1/imports/", params)
-    assert response.status_code == 400 and set(params) <= set(response.json())
+    assert response.status_code == 400 and set(params) <= set(response.json()["errors"])
 
 
 def test_anonymous_clients_are_throttled_at_the_configured_rate(anon, settings):
@@ -119,4 +119,4 @@ def test_a_date_with_an_offset_or_year_the_database_cannot_hold_is_a_400_or_conv
     response = anon.get(LIST, {"published_before": value})
     assert response.status_code in (200, 400)
     if response.status_code == 400:
-        assert "published_before" in response.json()
+        assert "published_before" in response.json()["errors"]

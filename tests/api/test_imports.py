@@ -55,7 +55,7 @@ def test_a_piece_the_pipeline_rejects_answers_422_with_the_reason(client_for, ed
 )
 def test_an_empty_or_malformed_import_request_is_a_400(client_for, editor, body, content_type):
     response = client_for(editor).post(URL, data=body, content_type=content_type)
-    assert response.status_code == 400 and "text" in response.json()
+    assert response.status_code == 400 and "text" in response.json()["errors"]
 
 
 def test_import_records_show_raw_text_warnings_and_cleaning_edits(client_for, editor, seed_bytes):

@@ -96,7 +96,9 @@ def test_each_role_gets_the_expected_status_from_each_endpoint_and_method(
     response = getattr(client, method)(url(newsroom), body, format="json")
     assert response.status_code == expected, response.content
     if response.status_code != 204:
-        assert response["Content-Type"].startswith("application/json")
+        # errors are problem details (RFC 9457)
+        expected = "application/problem+json" if response.status_code >= 400 else "application/json"
+        assert response["Content-Type"].startswith(expected)
 
 
 def test_anonymous_writes_ask_for_token_authentication(anon, newsroom):

@@ -57,7 +57,7 @@ def test_if_match_any_and_a_list_of_tags_with_the_current_one_pass(client_for, e
 @pytest.mark.parametrize("revision", ["2", True, 0, 1.5])
 def test_a_revision_that_is_not_a_whole_number_is_a_400(client_for, editor, newsroom, revision):
     response = client_for(editor).patch(detail(newsroom.vote), {"revision": revision}, format="json")
-    assert response.status_code == 400 and "revision" in response.json()
+    assert response.status_code == 400 and "revision" in response.json()["errors"]
 
 
 def test_a_stale_write_without_the_permission_is_still_refused_for_the_permission(client_for, newsroom):

@@ -64,7 +64,7 @@ def test_resource_filters_narrow_the_list(anon, newsroom, url, params, expected)
 )
 def test_unknown_resource_filter_values_are_a_400(anon, newsroom, url, params):
     response = anon.get(url, params)
-    assert response.status_code == 400 and set(params) & set(response.json())
+    assert response.status_code == 400 and set(params) & set(response.json()["errors"])
 
 
 def test_an_editor_creates_a_topic_below_another(client_for, editor, newsroom):
@@ -77,17 +77,17 @@ def test_an_editor_creates_a_topic_below_another(client_for, editor, newsroom):
 
 def test_a_topic_cannot_be_moved_below_its_own_child(client_for, editor, newsroom):
     response = client_for(editor).patch(f"/api/v1/topics/{newsroom.politics.pk}/", {"parent": newsroom.elections.pk})
-    assert response.status_code == 400 and "below itself" in response.json()["parent"][0]
+    assert response.status_code == 400 and "below itself" in response.json()["errors"]["parent"][0]
 
 
 def test_a_duplicate_author_name_in_other_case_is_a_400(client_for, editor, newsroom):
     response = client_for(editor).post("/api/v1/authors/", {"name": "alena  KAZAKOVA"})
-    assert response.status_code == 400 and "already exists" in response.json()["name"][0]
+    assert response.status_code == 400 and "already exists" in response.json()["errors"]["name"][0]
 
 
 def test_a_duplicate_source_name_is_a_400(client_for, editor, newsroom):
     response = client_for(editor).post("/api/v1/sources/", {"name": "astana times"})
-    assert response.status_code == 400 and "name" in response.json()
+    assert response.status_code == 400 and "name" in response.json()["errors"]
 
 
 @pytest.mark.parametrize(

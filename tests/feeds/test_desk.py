@@ -139,7 +139,7 @@ def test_editors_subscribe_through_the_api_after_the_address_is_checked(editor, 
     server.routes["/feed"] = static(rss([item(1, prefix="Api")]))
     refused = api.post(API, {"url": server.url("/page")}, format="json")
     assert refused.status_code == 400
-    assert "HTML page, not a feed" in refused.json()["url"][0]
+    assert "HTML page, not a feed" in refused.json()["errors"]["url"][0]
     bad_interval = api.post(API, {"url": server.url("/feed"), "poll_interval": "often"}, format="json")
     assert bad_interval.status_code == 400
     created = api.post(

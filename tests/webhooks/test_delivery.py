@@ -130,4 +130,4 @@ def test_endpoints_are_for_editors_only(editor, reporter, client_for):
     refused = client_for(editor).post(
         "/api/v1/webhooks/", {"url": "https://x.example/", "secret": "nope"}, format="json"
     )
-    assert refused.status_code == 400 and "secret" in refused.json()
+    assert refused.status_code == 400 and "secret" in refused.json()["errors"]
