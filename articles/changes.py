@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min, OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -34,6 +34,9 @@ from articles.webhooks.delivery import emit_article_changes
 SEQUENCED_AT_ONCE = 5000
 # The advisory lock the numbering holds on PostgreSQL (any constant; "news" in ASCII).
 SEQUENCE_LOCK = 0x6E657773
+# The advisory lock of the announcement of scheduled publications ("live" in ASCII).
+GO_LIVE_LOCK = 0x6C697665
+ANNOUNCED_AT_ONCE = 500
 
 Kind = ArticleChange.Kind
 
@@ -52,13 +55,13 @@ def kind_of(*, created: bool, public_before: bool, public_after: bool) -> str:
     return Kind.CREATED if created else Kind.UPDATED
 
 
-def record(articles, *, created: bool, public_before=None, using: str | None = None) -> None:
-    """Append one change per article of `articles` (as they stand after the write), in one INSERT.
+def record(articles, *, created: bool, public_before=None, using: str | None = None, now=None) -> None:
+    """Append one change per article of `articles` (as they stand after the write, at `now`), in one INSERT.
 
     `public_before`: whether each was public before (a function of the article; default: public as it stands, for
     writes that leave the publication alone; nothing was public before a creation).
     """
-    now = timezone.now()
+    now = now or timezone.now()
     rows = []
     for article in articles:
         after = is_public(article.status, article.published_at, now=now)
@@ -156,6 +159,40 @@ def prune_changes(now=None) -> int:
         through = min(through, last_public - 1)  # the public numbering keeps its mark too
     deleted, _ = numbered.filter(position__lte=through).delete()
     return deleted
+
+
+def announce_publications(now=None, *, limit: int = ANNOUNCED_AT_ONCE) -> int:
+    """The scheduler's source of scheduled publications: record a `published` change (and so its webhooks) for each
+    article whose publication time has come since it was saved; return how many.
+
+    A published article with a publication time ahead is not public yet, so its save logged a change readers do not
+    see. Nothing writes the article when its time comes, so without this the public change feed and the
+    `article.published` webhook would miss it until its next edit. The candidates are the articles saved before
+    their publication time (`updated_at < published_at`) whose time has come within the changes' retention, and
+    whose latest change still says "not public"; recording the change makes the next tick skip them, so two
+    schedulers (one after the other, under a lock on PostgreSQL) announce each once.
+    """
+    now = now or timezone.now()
+    latest = ArticleChange.objects.filter(article_id=OuterRef("pk")).order_by("-id").values("public_after")[:1]
+    due = (
+        Article.objects.filter(
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+            published_at__gt=now - retention(),
+            updated_at__lt=F("published_at"),
+        )
+        .annotate(last_public=Subquery(latest))
+        .filter(last_public=False)
+        .order_by("published_at", "pk")
+    )
+    with transaction.atomic():
+        connection = connections[due.db]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GO_LIVE_LOCK])
+        going_live = list(due[:limit])
+        record(going_live, created=False, public_before=lambda article: False, now=now)
+    return len(going_live)
 
 
 def sequence_and_prune() -> int:

@@ -4,7 +4,8 @@ Schedules and retries live in our own rows, not in the queue: each source of due
 claims the rows whose work is due (`taskqueue.claim_and_enqueue`) and enqueues a task for each. Claims make it
 safe to run the loop in several places at once: a row is claimed by one scheduler only, and due again only once
 its claim is released or lapses. A new kind of background work (feeds whose next check has come, webhook
-deliveries to retry, published articles to take down at their time) is one more function in `DUE_WORK`.
+deliveries to retry, scheduled articles going live, published articles to take down at their time) is one more
+function in `DUE_WORK`.
 """
 
 import logging
@@ -27,6 +28,7 @@ DUE_WORK: list[Callable[[], int]] = [
     queued.enqueue_due_imports,
     polling.enqueue_due_feeds,
     taskqueue.fail_abandoned_tasks,
+    changes.announce_publications,  # before the numbering, so a publication is numbered in the tick it is due
     changes.sequence_and_prune,
     delivery.enqueue_due_deliveries,
     workflow.take_down_due_articles,

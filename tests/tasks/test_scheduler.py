@@ -23,6 +23,7 @@ ABANDONED = "articles.taskqueue.fail_abandoned_tasks"
 FEEDS = "articles.feeds.polling.enqueue_due_feeds"
 DELIVERIES = "articles.webhooks.delivery.enqueue_due_deliveries"
 CHANGES = "articles.changes.sequence_and_prune"
+GO_LIVE = "articles.changes.announce_publications"
 TAKE_DOWNS = "articles.workflow.take_down_due_articles"
 LONG_AGO = timedelta(hours=2)
 
@@ -60,7 +61,7 @@ def test_a_tick_enqueues_the_queued_imports_nobody_holds_and_leaves_the_held_one
     # queue_import's own enqueues are never run here (the test's transaction is not committed): as if they had been
     # lost, Redis down when the request committed.
     done = tick()
-    assert done == {IMPORTS: 1, FEEDS: 0, DELIVERIES: 0, CHANGES: 0, ABANDONED: 0, TAKE_DOWNS: 0}
+    assert done == {IMPORTS: 1, FEEDS: 0, DELIVERIES: 0, GO_LIVE: 0, CHANGES: 0, ABANDONED: 0, TAKE_DOWNS: 0}
     [task] = DBTaskResult.objects.all()
     lapsed.refresh_from_db()
     assert task.args_kwargs["args"] == [lapsed.pk, lapsed.claim_token.hex]
@@ -79,7 +80,7 @@ def test_a_running_task_whose_claim_lapsed_is_marked_failed_with_the_reason(tick
     batch = queued_batch()
     dead = running_task(batch.pk, batch.claim_token.hex)
     lapse(batch)
-    assert tick() == {IMPORTS: 1, FEEDS: 0, DELIVERIES: 0, CHANGES: 0, ABANDONED: 1, TAKE_DOWNS: 0}
+    assert tick() == {IMPORTS: 1, FEEDS: 0, DELIVERIES: 0, GO_LIVE: 0, CHANGES: 0, ABANDONED: 1, TAKE_DOWNS: 0}
     dead.refresh_from_db()
     assert dead.status == "FAILED" and dead.finished_at is not None
     assert dead.exception_class_path == "articles.taskqueue.WorkerLost"
@@ -127,6 +128,7 @@ def test_run_scheduler_once_prints_what_each_source_did():
         f"{IMPORTS}: 1",
         f"{FEEDS}: 0",
         f"{ABANDONED}: 0",
+        f"{GO_LIVE}: 0",
         f"{CHANGES}: 0",
         f"{DELIVERIES}: 0",
         f"{TAKE_DOWNS}: 0",
