@@ -1,6 +1,6 @@
 """Each screen of the desk in Chromium at 1440 px: axe-core finds no serious or critical violation on the
-dashboard, the article list (with its filter counts), the change form (with its take-down time) and the import
-page, light and dark; the change form asks before an editor leaves it with unsaved changes. Every screen is saved
+dashboard, the article list (with its filter counts), the change form (with its take-down time), the import
+page, a story's page and the "possibly the same story" queue, light and dark; the change form asks before an editor leaves it with unsaved changes. Every screen is saved
 under test-results/screenshots/."""
 
 import pytest
@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.ingest import ImportOptions, import_files
-from articles.models import Article
+from articles.models import Article, StoryCandidate
 from tests.browser.test_article_page import run_axe
 from tests.stories.texts import lightly_edited, paragraphs, piece
 
@@ -20,6 +20,7 @@ SCREENS = {
     "article-list": "/admin/articles/article/",
     "article-list-filtered": "/admin/articles/article/?status__exact=published&language=en",
     "import-page": "/admin/articles/article/import/",
+    "story-queue": "/admin/articles/storycandidate/",
 }
 
 
@@ -28,7 +29,7 @@ def desk(editor, make_article, seed_article):
     """A desk with something on every screen: imports with a copy and a possible story match, and articles in
     each status, one scheduled with a take-down time."""
     half = [*paragraphs(12)[:4], *paragraphs(13)[:4]]
-    import_files(
+    report = import_files(
         [
             ("original.txt", piece(7).encode()),
             ("copy.txt", lightly_edited(7).encode()),
@@ -41,7 +42,9 @@ def desk(editor, make_article, seed_article):
     start = timezone.now() + timezone.timedelta(hours=2)
     scheduled = make_article("Embargoed until noon", status=Article.Status.PUBLISHED, published_at=start)
     Article.objects.filter(pk=scheduled.pk).update(unpublish_at=start + timezone.timedelta(days=1))
-    return {"scheduled": scheduled}
+    story = Article.objects.get(pk=report.results[0].article_id).story_id
+    assert StoryCandidate.objects.exists(), "the queue has an entry to show"
+    return {"scheduled": scheduled, "story": story}
 
 
 def serious_violations(page) -> list[tuple]:
@@ -57,7 +60,11 @@ def test_no_serious_accessibility_violation_on_the_desks_screens(
     new_page, log_in, live_server, screenshot, desk, scheme
 ):
     page = log_in(new_page(viewport=WIDE, color_scheme=scheme), "editor", "pw-editor")
-    screens = {**SCREENS, "change-form": f"/admin/articles/article/{desk['scheduled'].pk}/change/"}
+    screens = {
+        **SCREENS,
+        "change-form": f"/admin/articles/article/{desk['scheduled'].pk}/change/",
+        "story-page": f"/admin/articles/story/{desk['story']}/change/",
+    }
     found = {}
     for name, path in screens.items():
         page.goto(f"{live_server.url}{path}")
