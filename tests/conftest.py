@@ -100,3 +100,9 @@ def make_article(db):
         return article
 
     return build
+
+
+def without_instance(response) -> dict:
+    """Return a problem response's body without its `instance` (the path asked for): what a refusal says, for
+    comparing the refusal of a hidden row with that of a missing one."""
+    return {key: value for key, value in response.json().items() if key != "instance"}

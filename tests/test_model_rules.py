@@ -177,7 +177,7 @@ def api_errors(user, attempt: Attempt, field: str) -> list[tuple[str, str]]:
         attempt.target, data=attempt.api_payload, partial=True, context={"request": request}
     )
     assert not serializer.is_valid()
-    assert response.json()[field] == [str(error) for error in serializer.errors[field]]
+    assert response.json()["errors"][field] == [str(error) for error in serializer.errors[field]]
     return [(error.code, str(error)) for error in serializer.errors[field]]
 
 
@@ -204,7 +204,7 @@ def test_a_new_article_through_the_api_meets_the_same_rule_as_one_changed(editor
     client.force_authenticate(editor)
     response = client.post("/api/v1/articles/", payload, format="json")
     assert response.status_code == 400
-    assert response.json() == {"slug": [RULES[0][4]]}
+    assert response.json()["errors"] == {"slug": [RULES[0][4]]}
     assert not Article.objects.filter(title="Fresh").exists()
 
 

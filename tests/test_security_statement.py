@@ -5,6 +5,8 @@ each role. A check returns whether the action took effect (or the content was sh
 The second half checks what anonymous readers can learn, and the lockout and throttling paragraphs.
 """
 
+import json
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
@@ -14,6 +16,7 @@ from django.utils import timezone
 from articles import workflow
 from articles.models import Article, Author, ImportRecord, Source, Topic
 from tests.admin.conftest import CHANGELIST, change_url, form_data, revert
+from tests.conftest import without_instance
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +107,8 @@ def reads_published_in_the_feeds(client, w, make):
 def reads_unpublished_through_the_api(client, w, make):
     seen = [client.get(f"{API}{a.pk}/").status_code for a in w.unpublished]
     if seen == [404] * 4:  # refused exactly as an article that does not exist
-        assert all(client.get(f"{API}{a.pk}/").content == client.get(f"{API}999999/").content for a in w.unpublished)
+        missing = without_instance(client.get(f"{API}999999/"))
+        assert all(without_instance(client.get(f"{API}{a.pk}/")) == missing for a in w.unpublished)
         return False
     listed = {row["id"] for row in client.get(API, {"page_size": 100}).json()["results"]}
     return seen == [200] * 4 and {a.pk for a in w.unpublished} <= listed
@@ -261,7 +265,7 @@ def follows_others_import_batches_through_the_api(client, w, make):
     listed = [row["id"] for row in client.get(BATCHES).json()["results"]]
     seen = [client.get(f"{BATCHES}{batch}/").status_code, client.get(f"{BATCHES}{batch}/records/").status_code]
     if seen == [404, 404]:  # refused exactly as a batch that does not exist
-        assert client.get(f"{BATCHES}{batch}/").content == client.get(f"{BATCHES}999999/").content
+        assert without_instance(client.get(f"{BATCHES}{batch}/")) == without_instance(client.get(f"{BATCHES}999999/"))
         assert batch not in listed
         return False
     return seen == [200, 200] and batch in listed
@@ -481,6 +485,16 @@ def test_public_readers_learn_the_published_names_and_the_topic_tree_and_nothing
     assert {t["name"] for t in topics} == {"Politics", "Sport"}
 
 
+def refusal(response, value: str, kind: str):
+    """What a refusal says, the name asked for aside: a problem's body without its `instance` (the path), or the
+    page's text; a slug asked for is blanked out wherever the answer repeats it."""
+    if response["Content-Type"].startswith("application/problem+json"):
+        said = json.dumps(without_instance(response), sort_keys=True)
+    else:
+        said = response.content.decode()
+    return said.replace(value, "X") if kind == "slug" else said
+
+
 @pytest.mark.parametrize(
     ("template", "model", "kind"),
     [
@@ -501,7 +515,7 @@ def test_a_name_only_on_unpublished_articles_is_as_unknown_as_a_missing_one(
         value = str(getattr(row, kind))
         answer = public_reader.get(template.format(value))
         assert answer.status_code == missing.status_code in (400, 404)
-        assert answer.content.replace(value.encode(), b"X") == missing.content.replace(missing_value.encode(), b"X")
+        assert refusal(answer, value, kind) == refusal(missing, missing_value, kind)
 
 
 def test_tags_only_on_unpublished_articles_are_as_unknown_as_missing_ones(public_reader, world):

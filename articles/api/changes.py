@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from articles import changes
 from articles.api.exceptions import Gone
 from articles.api.filtering import refuse_unknown_parameters
-from articles.api.relations import attach_relations
+from articles.api.relations import attach_quotes, attach_relations
 from articles.api.serializers import ArticleDetailSerializer, requested_fields
 from articles.api.stories import attach_story_sizes
 from articles.ids import parse_id
@@ -120,7 +120,10 @@ class ChangeFeedView(GenericAPIView):
 
     def _current_articles(self, request, ids) -> dict[int, Article]:
         found = list(Article.objects.select_related("source").filter(pk__in=ids).visible_to(request.user))
-        attach_relations(found, requested_fields(request))
+        wanted = requested_fields(request)
+        attach_relations(found, wanted)
+        if wanted is None or "quotes" in wanted:
+            attach_quotes(found)  # an event carries the article as its detail does, quotes included
         attach_story_sizes(found, request.user)
         return {article.pk: article for article in found}
 

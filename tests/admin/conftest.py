@@ -40,6 +40,23 @@ def post_action(client):
     return post
 
 
+def read_only_inline_management() -> dict:
+    """Return the management form fields the change form's read-only inlines (quotes, suggestions) send, empty: the
+    page sends them whatever the article holds, and the admin refuses a POST without them."""
+    from django.contrib import admin
+    from django.forms.models import inlineformset_factory
+
+    data = {}
+    for inline in admin.site._registry[Article].inlines:
+        if inline.model is Article.bylines.rel.related_model:
+            continue  # the bylines' own fields are given by the caller
+        formset = inlineformset_factory(Article, inline.model, fk_name=inline.fk_name, fields=[])
+        prefix = formset.get_default_prefix()
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+        data |= {f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000}
+    return data
+
+
 def form_data(article: Article, **changes) -> dict:
     """Return the POST data of the article's change form as the page would send it, with `changes` applied."""
     article.refresh_from_db()
@@ -67,6 +84,7 @@ def form_data(article: Article, **changes) -> dict:
         "bylines-MIN_NUM_FORMS": 0,
         "bylines-MAX_NUM_FORMS": 1000,
         "_save": "Save",
+        **read_only_inline_management(),
     }
     for index, byline in enumerate(bylines):
         data |= {

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article
-from tests.admin.conftest import change_url, form_data, messages_of, revert, revert_url
+from tests.admin.conftest import change_url, form_data, messages_of, read_only_inline_management, revert, revert_url
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +125,7 @@ def test_a_reporter_may_not_create_a_published_article(login, client, reporter):
         "bylines-INITIAL_FORMS": 0,
         "bylines-MIN_NUM_FORMS": 0,
         "bylines-MAX_NUM_FORMS": 1000,
+        **read_only_inline_management(),
     }
     response = client.post("/admin/articles/article/add/", data)
     assert REFUSAL in errors_of(response)

@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.ingest.queued import run_queued_import
 from articles.models import Article, ImportBatch, ImportRecord, QueuedPiece
-from tests.conftest import make_user
+from tests.conftest import make_user, without_instance
 from tests.importing.conftest import piece_text
 
 pytestmark = pytest.mark.django_db
@@ -317,7 +317,3 @@ def test_an_upload_of_more_files_than_allowed_is_a_400_and_queues_nothing(client
     response = client_for(editor).post(URL, {"files": uploads(6)}, format="multipart")
     assert response.status_code == 400 and "DATA_UPLOAD_MAX_NUMBER_FILES" in response.json()["detail"]
     assert not ImportBatch.objects.exists() and not QueuedPiece.objects.exists()
-
-
-def without_instance(response) -> dict:
-    return {key: value for key, value in response.json().items() if key != "instance"}

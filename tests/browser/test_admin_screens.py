@@ -1,7 +1,7 @@
 """Each screen of the desk in Chromium at 1440 px: axe-core finds no serious or critical violation on the
-dashboard, the article list (with its filter counts), the change form (with its take-down time), the import
-page, a story's page and the "possibly the same story" queue, light and dark; the change form asks before an editor leaves it with unsaved changes. Every screen is saved
-under test-results/screenshots/."""
+dashboard, the article list (with its filter counts), the change form (with its take-down time), the import page, a
+story's page and the "possibly the same story" queue, light and dark; the change form asks before an editor leaves it
+with unsaved changes. Every screen is saved under test-results/screenshots/."""
 
 import pytest
 from django.utils import timezone

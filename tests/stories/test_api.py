@@ -7,6 +7,7 @@ from django.utils import timezone
 from articles.ingest.importer import ImportOptions, import_files
 from articles.models import Article
 from tests.api.conftest import anon, client_for, generous_throttles  # noqa: F401  (fixtures)
+from tests.conftest import without_instance
 from tests.stories.texts import cut_copy, lightly_edited, piece
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,3 @@ def test_the_stories_list_costs_a_constant_number_of_queries(anon, django_assert
     Article.objects.update(published_at=timezone.now())
     with django_assert_max_num_queries(3):  # count, page, the page's articles
         assert len(anon.get(STORIES, {"page_size": 12}).json()["results"]) == 12
-
-
-def without_instance(response) -> dict:
-    return {key: value for key, value in response.json().items() if key != "instance"}
