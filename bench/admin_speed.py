@@ -5,9 +5,9 @@ Loads generated articles (with sources, bylines, topics, import records, stories
 database `newsroom_bench_admin` (or the one NEWSROOM_BENCH_DATABASE names) on the server `--postgres URL` (or
 DATABASE_URL) names, all with bulk_create, and a year of daily import tallies; then times pages through Django's
 test client as a logged-in superuser: the dashboard (the admin's home page, stories and candidates included), the
-article list with its status and filter counts, a search, filters, the articles of one story (there is no story
-page in the admin yet: the list filtered by story stands for it) and the change form. Prints the median and 95th
-percentile of several runs in milliseconds and the number of queries of each page.
+article list with its status and filter counts, a search, filters, the articles of one story, a story's page (its
+copies side by side, each diffed against the lead), the story list and queue, and the change form. Prints the median
+and 95th percentile of several runs in milliseconds and the number of queries of each page.
 
     .venv/bin/python bench/admin_speed.py [--articles 100000] [--runs 21] [--keep] [--postgres URL]
 
@@ -318,6 +318,9 @@ def main() -> int:
         ("filter: one source", f"/admin/articles/article/?source={source.pk}", True),
         ("filter: with import warnings", "/admin/articles/article/?warnings=yes", True),
         (f"one story's articles ({story.size} copies)", f"/admin/articles/article/?story__id__exact={story.pk}", True),
+        (f"a story's page ({story.size} copies side by side)", f"/admin/articles/story/{story.pk}/change/", True),
+        ('the "possibly the same story" queue', "/admin/articles/storycandidate/", True),
+        ("the story list", "/admin/articles/story/", True),
         ("date hierarchy: one year", "/admin/articles/article/?published_at__year=2025", True),
         ("change form", f"/admin/articles/article/{article.pk}/change/", False),
         ("author list (with counts)", "/admin/articles/author/", False),
