@@ -11,6 +11,7 @@ from django.db import connection
 
 from tests.feeds.documents import item, rss
 from tests.feeds.server import Reply, static
+from tests.importing.processes import OBSERVER
 from tests.tasks.processes import execute, wait_for
 
 ALLOW_PRIVATE = {"NEWSROOM_FEEDS_ALLOW_PRIVATE": "1"}
@@ -90,13 +91,14 @@ def test_the_database_cut_off_during_a_poll_is_recorded_and_the_next_poll_stores
 
     def cut_then_answer(headers):
         # The worker is between its reads of the feed's row and its writes: end every session on the database but
-        # this one (as a database restart or a failover does), then answer with the feed.
+        # this one and the test's own observers (as a database restart or a failover does), then answer.
         if not cuts:
             with psycopg.connect(database.url, autocommit=True) as conn:
                 cuts.append(
                     conn.execute(
                         "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name <> %s",
+                        [OBSERVER],
                     ).fetchone()[0]
                 )
         return Reply(200, document, {"Content-Type": "application/rss+xml"})

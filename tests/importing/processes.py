@@ -68,6 +68,11 @@ def _zombie(pid: int) -> bool:
         return False
 
 
+# The application name of the suite's own connections to a scratch database, which watch what the processes under
+# test do: a test that ends the processes' sessions (as a database restart does) spares these.
+OBSERVER = "newsroom-test-observer"
+
+
 class ScratchDatabase:
     """A database of the suite's engine that separate processes can share, outside the test transaction."""
 
@@ -114,7 +119,7 @@ class ScratchDatabase:
         if self.vendor == "postgresql":
             import psycopg
 
-            with psycopg.connect(self.url) as conn:
+            with psycopg.connect(self.url, application_name=OBSERVER) as conn:
                 return conn.execute(sql).fetchall()
         import sqlite3
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.importing.conftest import piece_text
-from tests.importing.processes import REPO, ScratchDatabase
+from tests.importing.processes import OBSERVER, REPO, ScratchDatabase
 from tests.servers import process_environment
 
 
@@ -167,7 +167,7 @@ def execute(database: ScratchDatabase, sql: str) -> None:
     if database.vendor == "postgresql":
         import psycopg
 
-        with psycopg.connect(database.url) as conn:
+        with psycopg.connect(database.url, application_name=OBSERVER) as conn:
             conn.execute(sql)
         return
     import sqlite3
