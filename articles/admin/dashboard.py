@@ -32,6 +32,9 @@ MEASURES = (
 )
 OUTCOMES = ("created", "updated", "unchanged", "duplicate", "conflict", "failed", "ignored")
 LIST_LENGTH = 10
+# The by-source and by-feed tables show the most active rows only: a desk reads the top of them, and a newsroom
+# with thousands of sources would otherwise render thousands of rows on its home page. The rest are counted.
+TABLE_LENGTH = 25
 REPAIR = "repair:"
 
 
@@ -81,7 +84,9 @@ def build_dashboard(user, *, today: datetime.date | None = None) -> dict:
         "measures": [label for _, label in MEASURES],
         "periods": [(label, periods[key].row()) for key, label, _ in PERIODS],
         "sources": _ranked(by_source, lambda pk: source_names.get(pk, "No source")),
+        "sources_more": max(0, len(by_source) - TABLE_LENGTH),
         "feeds": _ranked(by_feed, lambda pk: feed_names.get(pk, f"Feed {pk}"), link="articles_feed_change"),
+        "feeds_more": max(0, len(by_feed) - TABLE_LENGTH),
         "repairs": repairs.most_common(),
         "charts": {
             "pieces": charts.stacked_bars(
@@ -110,7 +115,8 @@ def _names(rows) -> dict[int, str]:
 
 
 def _ranked(totals: dict, name_of, link: str = "") -> list[dict]:
-    ranked = sorted(totals.items(), key=lambda item: (-item[1].counts["in"], name_of(item[0])))
+    """Return the TABLE_LENGTH rows with the most pieces in, most first (then by name)."""
+    ranked = sorted(totals.items(), key=lambda item: (-item[1].counts["in"], name_of(item[0])))[:TABLE_LENGTH]
     return [{"pk": pk, "name": name_of(pk), "row": total.row(), "link": link} for pk, total in ranked]
 
 

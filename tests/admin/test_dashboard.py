@@ -207,3 +207,20 @@ def test_the_review_queue_counts_the_possibly_same_story_candidates(client, edit
     assert 'href="/admin/articles/storycandidate/?status__exact=pending"' in candidates  # the queue, now registered
     StoryCandidate.objects.update(status="rejected")
     assert build_dashboard(editor)["review"]["candidates"] == 0
+
+
+def test_the_source_table_shows_the_most_active_sources_and_counts_the_rest(client, editor):
+    today = timezone.localdate()
+    sources = Source.objects.bulk_create(Source(name=f"Wire {n:02d}", slug=f"wire-{n:02d}") for n in range(30))
+    ImportTally.objects.bulk_create(
+        ImportTally(day=today, source_pk=source.pk, feed_pk=0, measure=measure, count=n + 1)
+        for n, source in enumerate(sources)
+        for measure in ("in", "created")
+    )
+    desk = build_dashboard(editor)
+    assert [row["name"] for row in desk["sources"]] == [f"Wire {n:02d}" for n in range(29, 4, -1)]
+    assert desk["sources_more"] == 5 and desk["feeds_more"] == 0
+    client.force_login(editor)
+    page = client.get("/admin/").content.decode()
+    assert "Wire 29" in page and "Wire 05" in page and "Wire 04" not in page
+    assert "5 more not shown." in page
