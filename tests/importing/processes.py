@@ -115,11 +115,15 @@ class ScratchDatabase:
             command, cwd=REPO, env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen
         )
 
+    def observe(self):
+        """Open a PostgreSQL connection of the suite's own (named OBSERVER): a test's cut of the sessions spares it."""
+        import psycopg
+
+        return psycopg.connect(self.url, application_name=OBSERVER)
+
     def query(self, sql):
         if self.vendor == "postgresql":
-            import psycopg
-
-            with psycopg.connect(self.url, application_name=OBSERVER) as conn:
+            with self.observe() as conn:
                 return conn.execute(sql).fetchall()
         import sqlite3
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.importing.conftest import piece_text
-from tests.importing.processes import OBSERVER, REPO, ScratchDatabase
+from tests.importing.processes import REPO, ScratchDatabase
 from tests.servers import process_environment
 
 
@@ -165,9 +165,7 @@ def write_pieces(folder: Path, n: int, *, prefix: str) -> Path:
 def execute(database: ScratchDatabase, sql: str) -> None:
     """Run one statement that returns nothing (an UPDATE, a DELETE) on the scratch database, and commit it."""
     if database.vendor == "postgresql":
-        import psycopg
-
-        with psycopg.connect(database.url, application_name=OBSERVER) as conn:
+        with database.observe() as conn:
             conn.execute(sql)
         return
     import sqlite3
