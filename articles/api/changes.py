@@ -15,9 +15,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from articles import changes
+from articles.api import conditional
 from articles.api.exceptions import Gone
 from articles.api.filtering import refuse_unknown_parameters
-from articles.api.relations import attach_quotes, attach_relations
+from articles.api.permissions import detail_audience
+from articles.api.relations import attach_duplicate_visibility, attach_quotes, attach_relations
 from articles.api.serializers import ArticleDetailSerializer, requested_fields
 from articles.api.stories import attach_story_sizes
 from articles.ids import parse_id
@@ -25,6 +27,7 @@ from articles.models import Article, ArticleChange, sees_unpublished
 
 PAGE_SIZE = 100
 PAGE_SIZE_MAX = 1000
+OCCURRED_AT = serializers.DateTimeField()
 
 CHANGE_EVENT_FIELDS = {
     "cursor": serializers.IntegerField(help_text="This event's place; pass it as `after` to read what follows."),
@@ -91,18 +94,30 @@ class ChangeFeedView(GenericAPIView):
         public = not sees_unpublished(request.user)
         if ArticleChange.objects.filter(position__isnull=True).exists():
             changes.sequence_changes()  # what committed since the scheduler's last tick
-        first, last = changes.bounds(public=public)
+        first, last, last_occurred_at = changes.bounds(public=public)
         last = last or 0
         if first is not None and after < first - 1:
             gone = Gone("This cursor is older than the changes kept; read the archive again and follow from `latest`.")
             gone.detail = {"detail": gone.detail, "latest": last}  # the cursor stays a number
             raise gone
-        field = "public_position" if public else "position"
+        # Every write of an article appends a change, so a page is the same page as long as the newest change is
+        # the same: the newest change keys the ETag and the server's copy of the rendered page.
+        newest = (last, last_occurred_at)
+        etag = conditional.weak_etag(detail_audience(request.user), request.build_absolute_uri(), newest)
+        response = conditional.not_modified(request, etag, None, honour_modified_since=False)
+        response = response or conditional.cached_json(request, etag)
+        if response is None:
+            data = self._page(request, after, limit, last, field="public_position" if public else "position")
+            response = conditional.remember_json(request, etag, data) or Response(data)
+        conditional.set_validators(response, etag, None)
+        return response
+
+    def _page(self, request, after: int, limit: int, last: int, *, field: str) -> dict:
         events = list(ArticleChange.objects.filter(**{f"{field}__gt": after}).order_by(field)[:limit])
         articles = self._current_articles(request, {event.article_id for event in events})
         results = [self._event(event, getattr(event, field), articles.get(event.article_id)) for event in events]
         cursor = results[-1]["cursor"] if results else after
-        return Response({"results": results, "cursor": cursor, "latest": last, "has_more": cursor < last})
+        return {"results": results, "cursor": cursor, "latest": last, "has_more": cursor < last}
 
     def _cursor_and_limit(self, request) -> tuple[int, int]:
         raw_after = request.query_params.get("after", "0") or "0"
@@ -118,23 +133,27 @@ class ChangeFeedView(GenericAPIView):
             raise ValidationError(errors)
         return after, limit
 
-    def _current_articles(self, request, ids) -> dict[int, Article]:
+    def _current_articles(self, request, ids) -> dict[int, dict]:
+        """Return the data of the articles of `ids` the reader may see now, as their detail shows it, by id."""
         found = list(Article.objects.select_related("source").filter(pk__in=ids).visible_to(request.user))
         wanted = requested_fields(request)
         attach_relations(found, wanted)
         if wanted is None or "quotes" in wanted:
             attach_quotes(found)  # an event carries the article as its detail does, quotes included
         attach_story_sizes(found, request.user)
-        return {article.pk: article for article in found}
+        attach_duplicate_visibility(found, request.user)
+        # One serializer for the page: its fields are built (and its rows compiled) once, not once per event.
+        data = ArticleDetailSerializer(found, many=True, context=self.get_serializer_context()).data
+        return {article.pk: row for article, row in zip(found, data, strict=True)}
 
-    def _event(self, event, cursor, article) -> dict:
-        context = self.get_serializer_context()
+    @staticmethod
+    def _event(event, cursor, article: dict | None) -> dict:
         return {
             "cursor": cursor,
             "kind": event.kind,
             "article_id": event.article_id,
             "revision": event.revision,
-            "occurred_at": serializers.DateTimeField().to_representation(event.occurred_at),
+            "occurred_at": OCCURRED_AT.to_representation(event.occurred_at),
             "tombstone": article is None,
-            "article": ArticleDetailSerializer(article, context=context).data if article is not None else None,
+            "article": article,
         }

@@ -33,6 +33,13 @@ def audience(user) -> str:
     return "staff" if sees_unpublished(user) else "public"
 
 
+def detail_audience(user) -> str:
+    """Return which version of a full article `user` sees: the list's audience, and whether its `links` name the
+    article's import records (shown only with the right to read them)."""
+    imports = user is not None and user.has_perm("articles.view_importrecord")
+    return f"{audience(user)}+imports" if imports else audience(user)
+
+
 class ImportPermission(DjangoModelPermissions):
     """Reading import records (raw text included) needs `view_importrecord`; importing needs `add_article`."""
 

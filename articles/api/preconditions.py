@@ -17,7 +17,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
 
 from articles.api import conditional
-from articles.api.permissions import audience
+from articles.api.permissions import detail_audience
 from articles.models import Article
 
 
@@ -66,7 +66,7 @@ def require_current(request, article: Article) -> None:
     current = Article.objects.select_for_update().only("revision", "updated_at").get(pk=article.pk)
     stale = revision is not None and revision != current.revision
     if header and header != "*":
-        etag, _ = conditional.detail_validators(request, current, audience=audience(request.user))
+        etag, _ = conditional.detail_validators(request, current, audience=detail_audience(request.user))
         stale = stale or opaque_tags(etag).isdisjoint(opaque_tags(header))
     if stale:
         raise PreconditionFailed(current.revision)

@@ -9,7 +9,7 @@ and no model instance or related manager is built per row.
 from django.contrib.contenttypes.models import ContentType
 from taggit.models import TaggedItem
 
-from articles.models import Article, Byline, Quote
+from articles.models import Article, Byline, Quote, sees_unpublished
 
 
 def attach_relations(articles, wanted=None) -> None:
@@ -57,3 +57,21 @@ def attach_quotes(articles) -> None:
     quotes = Quote.objects.filter(article_id__in=by_id).order_by("article_id", "position")
     for article_id, text, speaker in quotes.values_list("article_id", "text", "speaker"):
         by_id[article_id].quote_rows.append({"text": text, "speaker": speaker})
+
+
+def attach_duplicate_visibility(articles, user) -> None:
+    """Attach `duplicate_of_visible` to the `articles` that duplicate another: whether `user` may see that one.
+
+    Readers who see unpublished articles see every original; anyone else, the published ones, found in one query
+    for the whole page rather than one per duplicate.
+    """
+    duplicates = [article for article in articles if article.duplicate_of_id is not None]
+    if not duplicates:
+        return
+    if sees_unpublished(user):
+        visible = {article.duplicate_of_id for article in duplicates}
+    else:
+        originals = {article.duplicate_of_id for article in duplicates}
+        visible = set(Article.objects.published().filter(pk__in=originals).values_list("pk", flat=True))
+    for article in duplicates:
+        article.duplicate_of_visible = article.duplicate_of_id in visible

@@ -182,6 +182,10 @@ class TagListField(serializers.Field):
     def to_representation(self, names):
         return list(names)
 
+    def representation_for(self, context) -> Callable[[list], list]:
+        """The conversion `CompiledRepresentationMixin` uses: the same for every response."""
+        return list
+
     def to_internal_value(self, data):
         if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
             raise serializers.ValidationError("Expected a list of tag names.")
@@ -294,8 +298,14 @@ class ArticleListSerializer(CompiledRepresentationMixin, SparseFieldsMixin, seri
         return getattr(article, "snippet", None)
 
 
-class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, ModelValidationMixin, serializers.ModelSerializer):
-    """An article in full, and the shape clients write: relations by id, tags by name."""
+class ArticleDetailSerializer(
+    CompiledRepresentationMixin, StrictTypesMixin, SparseFieldsMixin, ModelValidationMixin, serializers.ModelSerializer
+):
+    """An article in full, and the shape clients write: relations by id, tags by name.
+
+    Its rows are built by `CompiledRepresentationMixin` like the list's: the detail and each event of the change feed
+    (a page of full articles) would otherwise spend most of their time building field objects.
+    """
 
     source = SourceSummarySerializer(read_only=True, allow_null=True)
     authors = BylineSerializer(source="byline_rows", many=True, read_only=True)
@@ -385,11 +395,12 @@ class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, ModelValidati
         """Return the id of the article this one duplicates, when the reader may see that one (else null)."""
         if article.duplicate_of_id is None:
             return None
-        request = self.context.get("request")
-        user = request.user if request is not None else None
-        if sees_unpublished(user) or Article.objects.published().filter(pk=article.duplicate_of_id).exists():
-            return article.duplicate_of_id
-        return None
+        visible = getattr(article, "duplicate_of_visible", None)  # attached for a page (attach_duplicate_visibility)
+        if visible is None:
+            request = self.context.get("request")
+            user = request.user if request is not None else None
+            visible = sees_unpublished(user) or Article.objects.published().filter(pk=article.duplicate_of_id).exists()
+        return article.duplicate_of_id if visible else None
 
     @extend_schema_field(
         {
@@ -399,13 +410,27 @@ class ArticleDetailSerializer(StrictTypesMixin, SparseFieldsMixin, ModelValidati
         }
     )
     def get_links(self, article) -> dict:
-        request = self.context.get("request")
-        links = {"self": absolute(request, reverse("api:article-detail", args=[article.pk]))}
+        addresses = self.__dict__.get("_link_addresses")
+        if addresses is None:  # reversed once per response, not once per article of a page
+            addresses = self._link_addresses = self._addresses_of_links()
+        article_address, source_address, imports_address = addresses
+        links = {"self": article_address(article.pk)}
         if article.source_id:
-            links["source"] = absolute(request, reverse("api:source-detail", args=[article.source_id]))
-        if request is not None and request.user.has_perm("articles.view_importrecord"):
-            links["imports"] = absolute(request, reverse("api:import-list") + f"?article={article.pk}")
+            links["source"] = source_address(article.source_id)
+        if imports_address is not None:
+            links["imports"] = imports_address(article.pk)
         return links
+
+    def _addresses_of_links(self):
+        """Return the functions from a key to each address of `links` (the imports' None without the right)."""
+        request = self.context.get("request")
+        article_address = DetailUrlField("api:article-detail").representation_for(self.context)
+        source_address = DetailUrlField("api:source-detail").representation_for(self.context)
+        imports_address = None
+        if request is not None and request.user.has_perm("articles.view_importrecord"):
+            imports = absolute(request, reverse("api:import-list"))
+            imports_address = lambda pk: f"{imports}?article={pk}"  # noqa: E731
+        return article_address, source_address, imports_address
 
     def validate(self, attrs):
         instance = self.instance

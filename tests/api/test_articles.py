@@ -4,6 +4,8 @@ import base64
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import search
@@ -446,7 +448,8 @@ def test_the_list_costs_a_constant_number_of_queries_whatever_the_page_size(
         )
         article.topics.add(economy)
         article.tags.add(f"tag{n % 5}", "common")
-    # count, page, bylines with their authors, topics, tags, the sizes of their stories
+    # count, the page's keys and stamps (all a 304 or the server's kept copy needs), the page's rows in full with
+    # the sizes of their stories, bylines with their authors, topics, tags
     with django_assert_max_num_queries(6):
         response = anon.get(LIST, {"page_size": page_size})
     assert len(response.json()["results"]) == page_size
@@ -460,6 +463,24 @@ def test_the_detail_costs_a_constant_number_of_queries(anon, newsroom, django_as
     # the article, its latest quote (the ETag), bylines, topics, tags, its story's size, its quotes
     with django_assert_max_num_queries(7):
         assert anon.get(detail(newsroom.pipeline)).status_code == 200
+
+
+@pytest.mark.parametrize("address", ["list", "detail"])
+def test_a_page_the_server_keeps_is_answered_from_its_keys_and_stamps_alone(anon, newsroom, address):
+    url = LIST if address == "list" else detail(newsroom.pipeline)
+    first = anon.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = anon.get(url)
+    assert again.json() == first.json() and again["ETag"] == first["ETag"]
+    assert len(queries) <= 2 and not any('"title"' in query["sql"] for query in queries), queries.captured_queries
+
+    Article.objects.filter(pk=newsroom.pipeline.pk).update(title="Pipeline deal signed, corrected")
+    assert anon.get(url).json() == first.json()  # an update no save made: the stamps say nothing changed
+    newsroom.pipeline.refresh_from_db()
+    newsroom.pipeline.save()  # a save moves the stamps: the page is read again in full
+    changed = anon.get(url).json()
+    titles = [row["title"] for row in changed["results"]] if address == "list" else [changed["title"]]
+    assert "Pipeline deal signed, corrected" in titles
 
 
 def test_a_304_skips_loading_relations(anon, newsroom, django_assert_max_num_queries):

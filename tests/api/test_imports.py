@@ -86,6 +86,19 @@ def test_the_article_links_to_its_import_records_for_staff(client_for, editor, s
     assert len(client.get(link).json()["results"]) == 1
 
 
+def test_the_link_to_import_records_never_reaches_staff_without_the_right_through_a_kept_copy(
+    client_for, editor, reporter, seed_bytes
+):
+    article_id = client_for(editor).post(URL, data=seed_bytes, content_type="text/plain").json()["article_id"]
+    address = f"/api/v1/articles/{article_id}/"
+    assert "imports" in client_for(editor).get(address).json()["links"]  # rendered and kept for editors
+    assert not reporter.has_perm("articles.view_importrecord")
+    assert "imports" not in client_for(reporter).get(address).json()["links"]  # not the editors' copy
+    page = client_for(reporter).get("/api/v1/changes/").json()["results"]
+    links = next(event["article"]["links"] for event in page if event["article_id"] == article_id)
+    assert set(links) == {"self", "source"}
+
+
 @pytest.mark.parametrize(("role", "expected"), [("anonymous", 401), ("reporter", 201), ("editor", 201)])
 def test_importing_needs_the_right_to_add_articles(client_for, users, seed_bytes, role, expected):
     response = client_for(users[role]).post(URL, data=seed_bytes, content_type="text/plain")

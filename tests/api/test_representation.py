@@ -10,14 +10,16 @@ import copy
 
 import jsonschema
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.serializers import ModelSerializer
 from rest_framework.test import APIRequestFactory
 
-from articles.api.relations import attach_relations
+from articles.api.relations import attach_duplicate_visibility, attach_quotes, attach_relations
 from articles.api.representation import CompiledRepresentationMixin
-from articles.api.serializers import ArticleListSerializer
+from articles.api.serializers import ArticleDetailSerializer, ArticleListSerializer
+from articles.api.stories import attach_story_sizes
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +29,13 @@ SUBSETS = ["id", "id,url", "title,published_at,source", "authors,topics,tags", "
 
 class DeclaredFieldsOnly(ArticleListSerializer):
     """The same declared fields, represented by DRF's own `Serializer.to_representation`."""
+
+    def to_representation(self, instance):
+        return ModelSerializer.to_representation(self, instance)
+
+
+class DetailDeclaredFieldsOnly(ArticleDetailSerializer):
+    """The detail's declared fields, represented by DRF's own `Serializer.to_representation`."""
 
     def to_representation(self, instance):
         return ModelSerializer.to_representation(self, instance)
@@ -53,6 +62,28 @@ def test_the_compiled_rows_are_the_declared_fields_output(newsroom, query):
     if not query:
         assert compiled[0]["url"] == f"http://localhost{LIST}{rows[0].pk}/"
         assert (compiled[0]["rank"], compiled[1]["rank"]) == (1.5, None)
+
+
+@pytest.mark.parametrize("query", ["", "fields=id,body_html,links", "fields=title,duplicate_of,tags,quotes,story"])
+@pytest.mark.parametrize("who", ["anonymous", "editor"])
+def test_the_compiled_detail_is_the_declared_fields_output(newsroom, users, query, who):
+    rows = list(Article.objects.select_related("source").order_by("pk"))
+    rows[1].duplicate_of = rows[0]  # a duplicate, its original published or not
+    rows[2].duplicate_of = Article.objects.exclude(status=Article.Status.PUBLISHED).first()
+    request = request_for(query)
+    request.user = users[who] or AnonymousUser()
+    attach_relations(rows)
+    attach_quotes(rows)
+    attach_story_sizes(rows, request.user)
+    attach_duplicate_visibility(rows, request.user)
+    context = {"request": request}
+    compiled = ArticleDetailSerializer(rows, many=True, context=context).data
+    declared = DetailDeclaredFieldsOnly(rows, many=True, context=context).data
+    assert compiled == declared
+    if not query:
+        assert compiled[0]["links"]["self"] == f"http://localhost{LIST}{rows[0].pk}/"
+        assert ("imports" in compiled[0]["links"]) is (who == "editor")
+        assert compiled[2]["duplicate_of"] == (rows[2].duplicate_of_id if who == "editor" else None)
 
 
 def test_a_row_the_compiled_steps_cannot_read_goes_through_drfs_path(newsroom):

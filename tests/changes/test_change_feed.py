@@ -121,6 +121,46 @@ def test_a_page_costs_the_same_queries_whatever_its_size(make_article, django_as
     assert len(page["results"]) == 30
 
 
+def test_duplicates_name_their_original_only_to_readers_who_may_see_it_at_no_query_each(
+    make_article, editor, django_assert_max_num_queries
+):
+    public_original = make_article("Public original", status=Article.Status.PUBLISHED)
+    draft_original = make_article("Draft original")
+    for number in range(20):
+        original = public_original if number % 2 else draft_original
+        make_article(f"Copy {number}", status=Article.Status.PUBLISHED, duplicate_of=original)
+    changes.sequence_changes()
+    desk = APIClient()
+    desk.force_authenticate(editor)
+    for client, hidden in ((APIClient(), None), (desk, draft_original.pk)):
+        with django_assert_max_num_queries(12):  # the originals readers may see: one query for the page
+            page = client.get(URL, {"limit": 30}).json()
+        shown = {
+            event["article"]["title"]: event["article"]["duplicate_of"]
+            for event in page["results"]
+            if event["article"] and event["article"]["title"].startswith("Copy")
+        }
+        assert shown == {f"Copy {n}": public_original.pk if n % 2 else hidden for n in range(20)}
+
+
+def test_an_unchanged_page_is_not_modified_and_any_change_renders_it_anew(make_article):
+    first = make_article("First", status=Article.Status.PUBLISHED)
+    make_article("Second", status=Article.Status.PUBLISHED)
+    client = APIClient()
+    page = client.get(URL, {"limit": 1})
+    assert page.status_code == 200 and page["ETag"].startswith('W/"')
+    assert client.get(URL, {"limit": 1}, HTTP_IF_NONE_MATCH=page["ETag"]).status_code == 304
+    assert client.get(URL, {"limit": 1}).json() == page.json()  # the server's copy of the same page
+
+    first.title = "First, corrected"
+    first.save()
+    again = client.get(URL, {"limit": 1}, HTTP_IF_NONE_MATCH=page["ETag"])
+    assert again.status_code == 200 and again["ETag"] != page["ETag"]
+    event = again.json()["results"][0]
+    assert (event["cursor"], event["kind"]) == (1, "published")  # the same event, carrying the article as it is now
+    assert event["article"]["title"] == "First, corrected" and again.json()["latest"] == 3
+
+
 OPERATIONS = st.lists(
     st.tuples(
         st.sampled_from(["create", "create_published", "edit", "publish", "unpublish", "delete", "read"]),
