@@ -20,7 +20,7 @@ see (the article public before or after), so an anonymous reader's cursor moves 
 drafts.
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
@@ -202,31 +202,37 @@ def sequence_and_prune() -> int:
 
 
 class Bounds(NamedTuple):
-    """The first and last positions kept in one numbering, and when its last change occurred (all None if none)."""
+    """The first and last positions kept in one numbering (None if none), a mark of its last change, and whether
+    committed changes wait for their places."""
 
     first: int | None
     last: int | None
-    last_occurred_at: datetime | None
+    # The last change's id and time as stored: they tell it apart from an earlier change that had its place, in a
+    # log emptied and filled again (a restored database), where a cache keyed by the position alone would serve
+    # the old pages.
+    mark: tuple
+    unsequenced: bool
 
 
 def bounds(*, public: bool) -> Bounds:
-    """Return the bounds of the public (or the desk's) numbering.
+    """Return the bounds of the public (or the desk's) numbering, in one query of four index steps.
 
-    `last_occurred_at` tells the last change apart from an earlier one that had its place, in a log emptied and
-    filled again (a restored database): a cache keyed by the last position alone would serve the old pages.
+    Every page of the change feed asks this first, so it is one statement written out: the same four subqueries
+    through the ORM cost ten times their execution in compiling. (SQLite reads MIN and MAX in one aggregate by
+    scanning the index between them, every row of the log kept; each subquery here is one step down an index.)
     """
-    field = "public_position" if public else "position"
-    numbered = ArticleChange.objects.filter(**{f"{field}__isnull": False})
-    newest = numbered.order_by(f"-{field}")[:1]
-    # A subquery each, one step down the unique index: SQLite reads MIN and MAX in one aggregate by scanning the
-    # index between them, every row of the log kept.
-    found = (
-        ArticleChange.objects.order_by()
-        .annotate(
-            first=Subquery(numbered.order_by(field).values(field)[:1]),
-            last=Subquery(newest.values(field)),
-            last_occurred_at=Subquery(newest.values("occurred_at")),
-        )
-        .values_list("first", "last", "last_occurred_at")[:1]
+    connection = connections[ArticleChange.objects.db]
+    quote = connection.ops.quote_name
+    table, place = quote(ArticleChange._meta.db_table), quote("public_position" if public else "position")
+    numbered = f"FROM {table} WHERE {place} IS NOT NULL ORDER BY {place}"
+    # Names from the model, quoted by the backend; no value of a request is in it.
+    id_column, time_column = quote("id"), quote("occurred_at")
+    sql = (
+        f"SELECT (SELECT {place} {numbered} ASC LIMIT 1), (SELECT {place} {numbered} DESC LIMIT 1), "  # noqa: S608
+        f"(SELECT {id_column} {numbered} DESC LIMIT 1), (SELECT {time_column} {numbered} DESC LIMIT 1), "
+        f"EXISTS (SELECT 1 FROM {table} WHERE {quote('position')} IS NULL)"
     )
-    return Bounds(*next(iter(found), (None, None, None)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        first, last, last_id, last_time, unsequenced = cursor.fetchone()
+    return Bounds(first, last, (last_id, last_time), bool(unsequenced))

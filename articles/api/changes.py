@@ -92,9 +92,11 @@ class ChangeFeedView(GenericAPIView):
         refuse_unknown_parameters(request, {"after", "limit", "format"})
         after, limit = self._cursor_and_limit(request)
         public = not sees_unpublished(request.user)
-        if ArticleChange.objects.filter(position__isnull=True).exists():
+        found = changes.bounds(public=public)
+        if found.unsequenced:
             changes.sequence_changes()  # what committed since the scheduler's last tick
-        first, last, last_occurred_at = changes.bounds(public=public)
+            found = changes.bounds(public=public)
+        first, last, mark, _ = found
         last = last or 0
         if first is not None and after < first - 1:
             gone = Gone("This cursor is older than the changes kept; read the archive again and follow from `latest`.")
@@ -102,7 +104,7 @@ class ChangeFeedView(GenericAPIView):
             raise gone
         # Every write of an article appends a change, so a page is the same page as long as the newest change is
         # the same: the newest change keys the ETag and the server's copy of the rendered page.
-        newest = (last, last_occurred_at)
+        newest = (last, mark)
         etag = conditional.weak_etag(detail_audience(request.user), request.build_absolute_uri(), newest)
         response = conditional.not_modified(request, etag, None, honour_modified_since=False)
         response = response or conditional.cached_json(request, etag)

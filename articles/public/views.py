@@ -6,20 +6,54 @@ HTML as the API's `body_html` (`articles/api/rendering.py`) and costs a constant
 """
 
 from django.contrib.auth.decorators import permission_required
+from django.core.cache import cache
 from django.db.models import F
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from articles.api import conditional
 from articles.api.relations import attach_relations
 from articles.api.rendering import render_body_html
 from articles.models import Article
 from articles.public.addresses import origin_url
 
 NOT_FOUND = "No published article has this address."
+PAGE_SECONDS = conditional.BODY_SECONDS
 
 
 def render_article(request, article: Article, *, preview: bool = False):
+    """Return the article's page; a public one is answered `304` to its ETag, or from a copy kept PAGE_SECONDS.
+
+    Every reader gets the same public page, so the copy rendered for one serves the next; the ETag digests the
+    address asked for (the canonical link names its host) and the article's revision and change time, so an edit
+    is shown at once. Relations renamed without an edit of the article (an author's name) show once the copy
+    expires, as for the API's kept copies.
+    """
+    if preview:
+        response = HttpResponse(_rendered(request, article, preview=True))
+        response["X-Robots-Tag"] = "noindex"
+        response["Cache-Control"] = "private, no-store"
+        return response
+    stamp = article.updated_at.timestamp()
+    etag = conditional.weak_etag("page", request.build_absolute_uri(), article.pk, article.revision, stamp)
+    response = get_conditional_response(request, etag=etag, last_modified=int(stamp))
+    if response is None:
+        key = f"public:page:{etag}"
+        html = cache.get(key)
+        if html is None:
+            html = _rendered(request, article, preview=False)
+            cache.set(key, html, PAGE_SECONDS)
+        response = HttpResponse(html)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(stamp)
+    return response
+
+
+def _rendered(request, article: Article, *, preview: bool) -> str:
     attach_relations([article])
     context = {
         "article": article,
@@ -27,11 +61,7 @@ def render_article(request, article: Article, *, preview: bool = False):
         "origin": origin_url(article.external_id, article.link),
         "preview": preview,
     }
-    response = render(request, "articles/article_page.html", context)
-    if preview:
-        response["X-Robots-Tag"] = "noindex"
-        response["Cache-Control"] = "private, no-store"
-    return response
+    return render_to_string("articles/article_page.html", context, request)
 
 
 @require_safe

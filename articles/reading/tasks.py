@@ -6,12 +6,15 @@ replaced whole, its pending suggestions replaced, and its editors' decisions (ac
 """
 
 import logging
+from collections import defaultdict
+from operator import attrgetter
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.tasks import task
 from django.utils import timezone
 
-from articles import taskqueue
+from articles import changes, taskqueue
 from articles.models import Article, EntitySuggestion, Quote
 from articles.reading.entities import read_entities
 from articles.reading.quotes import read_quotes
@@ -19,6 +22,8 @@ from articles.reading.quotes import read_quotes
 NAME_MAX = EntitySuggestion._meta.get_field("name").max_length
 SPEAKER_MAX = Quote._meta.get_field("speaker").max_length
 READ_AT_ONCE = 500
+# What recording an article's change reads of it (articles.changes.record).
+CHANGE_FIELDS = ("pk", "status", "published_at", "revision")
 logger = logging.getLogger(__name__)
 
 
@@ -33,7 +38,7 @@ def enqueue_reading(article_ids: list[int]) -> None:
 def read_articles(article_ids: list[int]) -> dict:
     """Store the quotations and entity suggestions of the articles `article_ids` (those deleted since are passed
     over); return how many of each were stored."""
-    articles = list(Article.objects.filter(pk__in=article_ids).only("pk", "body").prefetch_related("tags"))
+    articles = list(Article.objects.filter(pk__in=article_ids).only(*CHANGE_FIELDS, "body").prefetch_related("tags"))
     stored = store_reading(articles)
     logger.info("Read %d article(s): %d quote(s), %d suggestion(s).", len(articles), *stored)
     return {"articles": len(articles), "quotes": stored[0], "suggestions": stored[1]}
@@ -65,11 +70,26 @@ def store_reading(articles: list[Article]) -> tuple[int, int]:
             name = entity.name[:NAME_MAX]
             suggestions.append(EntitySuggestion(article=article, name=name, kind=entity.kind, mentions=entity.mentions))
     with transaction.atomic():
+        before = _quotes_of(Quote.objects.filter(article__in=articles))
         Quote.objects.filter(article__in=articles).delete()
         Quote.objects.bulk_create(quotes)
         EntitySuggestion.objects.pending().filter(article__in=articles).delete()
         EntitySuggestion.objects.bulk_create(suggestions)
+        after = _quotes_of(quotes)
+        # Quotes are part of an article as the API shows it: the change feed (and the webhooks) must say so, or a
+        # partner's mirror keeps the article as it was before its quotes were read.
+        changes.record([a for a in articles if before.get(a.pk) != after.get(a.pk)], created=False)
     return len(quotes), len(suggestions)
+
+
+def _quotes_of(quotes) -> dict[int, list[tuple[str, str]]]:
+    """Return each article's quotes, (text, speaker) in order, from Quote rows or a queryset of them."""
+    if isinstance(quotes, QuerySet):
+        quotes = quotes.order_by("article_id", "position")
+    by_article = defaultdict(list)
+    for quote in sorted(quotes, key=attrgetter("article_id", "position")):
+        by_article[quote.article_id].append((quote.text, quote.speaker))
+    return dict(by_article)
 
 
 def accept_suggestions(suggestions, *, user) -> int:
@@ -79,6 +99,13 @@ def accept_suggestions(suggestions, *, user) -> int:
         for suggestion in pending:
             suggestion.article.tags.add(suggestion.name)
         _decide(pending, EntitySuggestion.Status.ACCEPTED, user)
+        tagged = list({suggestion.article_id: suggestion.article for suggestion in pending}.values())
+        # A tag is part of the article readers and partners see: its change time moves (the API's validators) and
+        # the change feed and the webhooks hear of it. The revision stays: the text is the source's, so a later
+        # import of the piece still updates it.
+        now = timezone.now()
+        Article.objects.filter(pk__in=[article.pk for article in tagged]).update(updated_at=now)
+        changes.record(tagged, created=False, now=now)
     return len(pending)
 
 

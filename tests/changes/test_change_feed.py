@@ -9,9 +9,11 @@ from rest_framework.test import APIClient
 
 from articles import changes, workflow
 from articles.ingest.importer import ImportOptions, import_bytes
-from articles.models import Article, ArticleChange
+from articles.models import Article, ArticleChange, EntitySuggestion
+from articles.reading.tasks import accept_suggestions, store_reading
 from tests.changes.conftest import URL
 from tests.conftest import SEED_SHAPED
+from tests.reading.test_storage import QUOTED
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +161,32 @@ def test_an_unchanged_page_is_not_modified_and_any_change_renders_it_anew(make_a
     event = again.json()["results"][0]
     assert (event["cursor"], event["kind"]) == (1, "published")  # the same event, carrying the article as it is now
     assert event["article"]["title"] == "First, corrected" and again.json()["latest"] == 3
+
+
+def test_quotes_read_after_the_import_and_a_tag_accepted_later_reach_the_mirror(make_article, mirror_for, editor):
+    article = make_article("Harbour", body=QUOTED, status=Article.Status.PUBLISHED)
+    mirror = mirror_for()
+    mirror.follow()
+    assert mirror.articles[article.pk]["quotes"] == []  # not read yet: the reading task runs after the import
+
+    def as_the_archive_shows_it():
+        return APIClient().get(f"/api/v1/articles/{article.pk}/").json()
+
+    store_reading([Article.objects.get(pk=article.pk)])
+    mirror.follow()
+    assert mirror.articles[article.pk] == as_the_archive_shows_it()
+    speakers = [quote["speaker"] for quote in mirror.articles[article.pk]["quotes"]]
+    assert speakers == ["Tom Okafor", "Ana Silva", "Ana Silva"]
+    events = len(mirror.events)
+    store_reading([Article.objects.get(pk=article.pk)])  # read again, the same quotes: nothing to tell
+    mirror.follow()
+    assert len(mirror.events) == events
+
+    accept_suggestions(EntitySuggestion.objects.filter(article=article, name="Lagos"), user=editor)
+    mirror.follow()
+    assert mirror.events[-1]["kind"] == "updated" and mirror.articles[article.pk]["tags"] == ["Lagos"]
+    assert mirror.articles[article.pk] == as_the_archive_shows_it()
+    assert Article.objects.get(pk=article.pk).revision == article.revision  # the text is still the source's
 
 
 OPERATIONS = st.lists(

@@ -112,6 +112,26 @@ def test_the_page_costs_the_same_queries_whatever_its_bylines_topics_and_tags(
             assert client.get(article.get_absolute_url()).status_code == 200
 
 
+def test_an_unchanged_page_is_not_modified_or_served_as_kept_and_an_edit_shows_at_once(
+    client, make_article, django_assert_max_num_queries
+):
+    article = make_article("Harbour fees", status=PUBLISHED, authors=["Ann Lee"])
+    url = article.get_absolute_url()
+    first = client.get(url)
+    assert first["ETag"].startswith('W/"') and first["Last-Modified"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    with django_assert_max_num_queries(1):  # the article's row; its bylines, topics and tags are in the kept page
+        again = client.get(url)
+    assert again.content == first.content
+
+    article.title = "Harbour fees rise"
+    article.save()
+    changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and "<h1>Harbour fees rise</h1>" in changed.content.decode()
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    assert client.get(url).status_code == 404  # a kept page never outlives the article's publication
+
+
 def test_the_api_link_feeds_and_admin_point_at_the_public_page(client, make_article, editor):
     article = make_article("Everywhere", status=PUBLISHED)
     page = f"http://testserver{article.get_absolute_url()}"
