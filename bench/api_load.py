@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -213,7 +214,7 @@ def endpoints() -> dict[str, str]:
     cursor.ordering, cursor.last = "-published_at", (deep.published_at, deep.pk)
     public_positions = ArticleChange.objects.exclude(public_position=None).order_by("public_position")
     middle = public_positions.values_list("public_position", flat=True)[public_positions.count() // 2]
-    page = published.select_related("source")[500].get_absolute_url()  # its own address: a 301 would be measured
+    public_page = published.select_related("source")[500].get_absolute_url()  # its own address, not a 301
     return {
         "minimal view (20 rows, .values())": "/bench/minimal/",
         "list, page 1 (20/page)": "/api/v1/articles/",
@@ -223,7 +224,7 @@ def endpoints() -> dict[str, str]:
         "deep page 2,000 (page number)": f"/api/v1/articles/?page={page}",
         "deep page 2,000 (cursor)": f"/api/v1/articles/?pagination=cursor&cursor={cursor.encode_cursor()}",
         "change feed, 20 events mid-log": f"/api/v1/changes/?after={middle}&limit=20",
-        "public article page": page,
+        "public article page": public_page,
     }
 
 
@@ -284,9 +285,11 @@ def measure(base: str, urls: dict[str, str], seconds: int, connections: int, rou
     sizes = {}
     opener = urllib.request.build_opener(RefuseRedirects)
     for name, path in urls.items():
-        with opener.open(base + path, timeout=30) as response:  # a redirect raises: wrk would time the redirect
-            sizes[name] = len(response.read())
-            assert response.status == 200, (path, response.status)
+        try:
+            with opener.open(base + path, timeout=30) as response:  # a redirect raises: wrk would time it
+                sizes[name] = len(response.read())
+        except urllib.error.HTTPError as error:
+            raise SystemExit(f"{name} ({path}) answered {error.code}, not 200: it cannot be measured.") from error
         run_wrk(base + path, 1, connections)  # warm caches and connections
     runs = {name: [] for name in urls}
     for round_number in range(1, rounds + 1):
