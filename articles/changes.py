@@ -82,6 +82,38 @@ def record(articles, *, created: bool, public_before=None, using: str | None = N
         emit_article_changes(rows)
 
 
+def record_side_changes(article_ids, *, now=None) -> None:
+    """Record an update of each article of `article_ids` whose public data changed without a save of it (quotes
+    read by a task, a tag accepted from a suggestion), inside the caller's transaction.
+
+    The articles are read again, locked, so the change says what they are now, not what a task read before an
+    editor's save. Whether each was public before is what its latest change said, not what it is now: an article
+    whose publication time came since it was saved, not announced yet, is announced `published` by this change
+    (the scheduler's announcement then finds it done).
+    """
+    articles = list(
+        Article.objects.select_for_update()
+        .filter(pk__in=list(article_ids))
+        .only("pk", "status", "published_at", "revision")
+        .order_by("pk")
+    )
+    if not articles:
+        return
+    latest = ArticleChange.objects.filter(article_id=OuterRef("pk")).order_by("-id").values("public_after")[:1]
+    recorded = dict(
+        Article.objects.filter(pk__in=[article.pk for article in articles])
+        .annotate(last_public=Subquery(latest))
+        .values_list("pk", "last_public")
+    )
+    now = now or timezone.now()
+
+    def public_before(article) -> bool:
+        last = recorded.get(article.pk)
+        return is_public(article.status, article.published_at, now=now) if last is None else last
+
+    record(articles, created=False, public_before=public_before, now=now)
+
+
 def public_when_loaded(article) -> bool:
     """Return whether `article` was public as it was read from the database (as it stands, if it was not read)."""
     status, published_at = getattr(article, "_loaded_publication", (article.status, article.published_at))
@@ -222,15 +254,18 @@ def bounds(*, public: bool) -> Bounds:
     scanning the index between them, every row of the log kept; each subquery here is one step down an index.)
     """
     connection = connections[ArticleChange.objects.db]
-    quote = connection.ops.quote_name
-    table, place = quote(ArticleChange._meta.db_table), quote("public_position" if public else "position")
+    meta = ArticleChange._meta
+
+    def column(name: str) -> str:  # names from the model, quoted by the backend; no value of a request is in it
+        return connection.ops.quote_name(meta.get_field(name).column)
+
+    table, place = connection.ops.quote_name(meta.db_table), column("public_position" if public else "position")
     numbered = f"FROM {table} WHERE {place} IS NOT NULL ORDER BY {place}"
-    # Names from the model, quoted by the backend; no value of a request is in it.
-    id_column, time_column = quote("id"), quote("occurred_at")
+    id_column, time_column = column("id"), column("occurred_at")
     sql = (
         f"SELECT (SELECT {place} {numbered} ASC LIMIT 1), (SELECT {place} {numbered} DESC LIMIT 1), "  # noqa: S608
         f"(SELECT {id_column} {numbered} DESC LIMIT 1), (SELECT {time_column} {numbered} DESC LIMIT 1), "
-        f"EXISTS (SELECT 1 FROM {table} WHERE {quote('position')} IS NULL)"
+        f"EXISTS (SELECT 1 FROM {table} WHERE {column('position')} IS NULL)"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)

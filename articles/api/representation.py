@@ -137,6 +137,8 @@ def _steps(serializer, *, bound_to, mapping: bool = False) -> list[Step]:
 
 def _getter(field: drf_fields.Field, model, *, mapping: bool) -> Callable | None:
     """Return a getter of the field's source equivalent to DRF's lookup, or None where only DRF's will do."""
+    if hasattr(field, "read_from"):  # a field of ours that reads one attribute of its own choosing
+        return itemgetter(field.read_from) if mapping else attrgetter(field.read_from)
     if type(field).get_attribute is not drf_fields.Field.get_attribute:
         return None
     if field.source == "*":

@@ -176,6 +176,10 @@ class BylineWriteSerializer(StrictTypesMixin, serializers.Serializer):
 class TagListField(serializers.Field):
     """Tags as a list of names (read from `tag_names`, see `attach_relations`); a write replaces the whole set."""
 
+    # The attribute `CompiledRepresentationMixin` reads, as `get_attribute` does (the field's source stays `tags`,
+    # the name writes take).
+    read_from = "tag_names"
+
     def get_attribute(self, instance):
         return instance.tag_names
 

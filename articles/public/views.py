@@ -29,9 +29,11 @@ def render_article(request, article: Article, *, preview: bool = False):
     """Return the article's page; a public one is answered `304` to its ETag, or from a copy kept PAGE_SECONDS.
 
     Every reader gets the same public page, so the copy rendered for one serves the next; the ETag digests the
-    address asked for (the canonical link names its host) and the article's revision and change time, so an edit
-    is shown at once. Relations renamed without an edit of the article (an author's name) show once the copy
-    expires, as for the API's kept copies.
+    page's address without its query string (the canonical link names the host; `?utm_source=` and the like
+    change nothing, and must not fill the cache with copies) and the article's revision and change time, so an
+    edit is shown at once. A relation renamed without an edit of the article (an author's name) shows once the
+    server's copy expires, and to a client revalidating with its ETag at the article's next edit: the weak ETags'
+    rule, as for the API.
     """
     if preview:
         response = HttpResponse(_rendered(request, article, preview=True))
@@ -39,7 +41,8 @@ def render_article(request, article: Article, *, preview: bool = False):
         response["Cache-Control"] = "private, no-store"
         return response
     stamp = article.updated_at.timestamp()
-    etag = conditional.weak_etag("page", request.build_absolute_uri(), article.pk, article.revision, stamp)
+    address = f"{request.scheme}://{request.get_host()}{request.path}"
+    etag = conditional.weak_etag("page", address, article.pk, article.revision, stamp)
     response = get_conditional_response(request, etag=etag, last_modified=int(stamp))
     if response is None:
         key = f"public:page:{etag}"

@@ -22,8 +22,6 @@ from articles.reading.quotes import read_quotes
 NAME_MAX = EntitySuggestion._meta.get_field("name").max_length
 SPEAKER_MAX = Quote._meta.get_field("speaker").max_length
 READ_AT_ONCE = 500
-# What recording an article's change reads of it (articles.changes.record).
-CHANGE_FIELDS = ("pk", "status", "published_at", "revision")
 logger = logging.getLogger(__name__)
 
 
@@ -38,7 +36,7 @@ def enqueue_reading(article_ids: list[int]) -> None:
 def read_articles(article_ids: list[int]) -> dict:
     """Store the quotations and entity suggestions of the articles `article_ids` (those deleted since are passed
     over); return how many of each were stored."""
-    articles = list(Article.objects.filter(pk__in=article_ids).only(*CHANGE_FIELDS, "body").prefetch_related("tags"))
+    articles = list(Article.objects.filter(pk__in=article_ids).only("pk", "body").prefetch_related("tags"))
     stored = store_reading(articles)
     logger.info("Read %d article(s): %d quote(s), %d suggestion(s).", len(articles), *stored)
     return {"articles": len(articles), "quotes": stored[0], "suggestions": stored[1]}
@@ -78,7 +76,7 @@ def store_reading(articles: list[Article]) -> tuple[int, int]:
         after = _quotes_of(quotes)
         # Quotes are part of an article as the API shows it: the change feed (and the webhooks) must say so, or a
         # partner's mirror keeps the article as it was before its quotes were read.
-        changes.record([a for a in articles if before.get(a.pk) != after.get(a.pk)], created=False)
+        changes.record_side_changes([a.pk for a in articles if before.get(a.pk) != after.get(a.pk)])
     return len(quotes), len(suggestions)
 
 
@@ -99,13 +97,13 @@ def accept_suggestions(suggestions, *, user) -> int:
         for suggestion in pending:
             suggestion.article.tags.add(suggestion.name)
         _decide(pending, EntitySuggestion.Status.ACCEPTED, user)
-        tagged = list({suggestion.article_id: suggestion.article for suggestion in pending}.values())
+        tagged = {suggestion.article_id for suggestion in pending}
         # A tag is part of the article readers and partners see: its change time moves (the API's validators) and
         # the change feed and the webhooks hear of it. The revision stays: the text is the source's, so a later
         # import of the piece still updates it.
         now = timezone.now()
-        Article.objects.filter(pk__in=[article.pk for article in tagged]).update(updated_at=now)
-        changes.record(tagged, created=False, now=now)
+        Article.objects.filter(pk__in=tagged).update(updated_at=now)
+        changes.record_side_changes(tagged, now=now)
     return len(pending)
 
 

@@ -79,3 +79,19 @@ def test_the_scheduler_announces_publications_before_it_numbers_the_changes(sche
     assert names.index("articles.changes.announce_publications") < names.index("articles.changes.sequence_and_prune")
     change = ArticleChange.objects.get(article_id=scheduled.pk, kind="published")
     assert change.public_position is not None  # numbered in the same tick
+
+
+def test_quotes_read_or_a_tag_accepted_after_its_time_announce_the_publication_once(scheduled, editor):
+    from articles.models import EntitySuggestion
+    from articles.reading.tasks import accept_suggestions, store_reading
+    from tests.reading.test_storage import QUOTED
+
+    Article.objects.filter(pk=scheduled.pk).update(body=QUOTED)  # as imported, read by the task after its time
+    store_reading([Article.objects.get(pk=scheduled.pk)])
+    assert list(ArticleChange.objects.filter(article_id=scheduled.pk).values_list("kind", flat=True)) == [
+        "created",
+        "published",
+    ]
+    assert changes.announce_publications() == 0  # announced by the reading's change, not twice
+    accept_suggestions(EntitySuggestion.objects.filter(article_id=scheduled.pk, name="Lagos"), user=editor)
+    assert ArticleChange.objects.filter(article_id=scheduled.pk).latest("id").kind == "updated"

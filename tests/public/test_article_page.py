@@ -123,6 +123,8 @@ def test_an_unchanged_page_is_not_modified_or_served_as_kept_and_an_edit_shows_a
     with django_assert_max_num_queries(1):  # the article's row; its bylines, topics and tags are in the kept page
         again = client.get(url)
     assert again.content == first.content
+    tracked = client.get(url, {"utm_source": "newsletter"})  # a query string changes nothing on the page
+    assert tracked["ETag"] == first["ETag"] and tracked.content == first.content
 
     article.title = "Harbour fees rise"
     article.save()
