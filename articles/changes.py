@@ -82,6 +82,12 @@ def record(articles, *, created: bool, public_before=None, using: str | None = N
         emit_article_changes(rows)
 
 
+# Whether an article was public after its latest recorded change, as an annotation of articles.
+LAST_RECORDED_PUBLIC = Subquery(
+    ArticleChange.objects.filter(article_id=OuterRef("pk")).order_by("-id").values("public_after")[:1]
+)
+
+
 def record_side_changes(article_ids, *, now=None) -> None:
     """Record an update of each article of `article_ids` whose public data changed without a save of it (quotes
     read by a task, a tag accepted from a suggestion), inside the caller's transaction.
@@ -95,21 +101,17 @@ def record_side_changes(article_ids, *, now=None) -> None:
         Article.objects.select_for_update()
         .filter(pk__in=list(article_ids))
         .only("pk", "status", "published_at", "revision")
+        .annotate(last_public=LAST_RECORDED_PUBLIC)
         .order_by("pk")
     )
     if not articles:
         return
-    latest = ArticleChange.objects.filter(article_id=OuterRef("pk")).order_by("-id").values("public_after")[:1]
-    recorded = dict(
-        Article.objects.filter(pk__in=[article.pk for article in articles])
-        .annotate(last_public=Subquery(latest))
-        .values_list("pk", "last_public")
-    )
     now = now or timezone.now()
 
     def public_before(article) -> bool:
-        last = recorded.get(article.pk)
-        return is_public(article.status, article.published_at, now=now) if last is None else last
+        if article.last_public is None:  # no change kept (pruned): as it stands
+            return is_public(article.status, article.published_at, now=now)
+        return article.last_public
 
     record(articles, created=False, public_before=public_before, now=now)
 
@@ -206,7 +208,6 @@ def announce_publications(now=None, *, limit: int = ANNOUNCED_AT_ONCE) -> int:
     schedulers (one after the other, under a lock on PostgreSQL) announce each once.
     """
     now = now or timezone.now()
-    latest = ArticleChange.objects.filter(article_id=OuterRef("pk")).order_by("-id").values("public_after")[:1]
     due = (
         Article.objects.filter(
             status=Article.Status.PUBLISHED,
@@ -214,7 +215,7 @@ def announce_publications(now=None, *, limit: int = ANNOUNCED_AT_ONCE) -> int:
             published_at__gt=now - retention(),
             updated_at__lt=F("published_at"),
         )
-        .annotate(last_public=Subquery(latest))
+        .annotate(last_public=LAST_RECORDED_PUBLIC)
         .filter(last_public=False)
         .order_by("published_at", "pk")
     )

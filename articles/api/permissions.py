@@ -33,11 +33,15 @@ def audience(user) -> str:
     return "staff" if sees_unpublished(user) else "public"
 
 
+def sees_import_records(user) -> bool:
+    """Return whether `user` may read import records (and so is shown the links to them)."""
+    return user is not None and user.has_perm("articles.view_importrecord")
+
+
 def detail_audience(user) -> str:
     """Return which version of a full article `user` sees: the list's audience, and whether its `links` name the
-    article's import records (shown only with the right to read them)."""
-    imports = user is not None and user.has_perm("articles.view_importrecord")
-    return f"{audience(user)}+imports" if imports else audience(user)
+    article's import records (`sees_import_records`)."""
+    return f"{audience(user)}+imports" if sees_import_records(user) else audience(user)
 
 
 class ImportPermission(DjangoModelPermissions):

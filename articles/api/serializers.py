@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from taggit.models import Tag
 
+from articles.api.permissions import sees_import_records
 from articles.api.relations import attach_quotes
 from articles.api.rendering import render_body_html
 from articles.api.representation import CompiledRepresentationMixin
@@ -431,7 +432,7 @@ class ArticleDetailSerializer(
         article_address = DetailUrlField("api:article-detail").representation_for(self.context)
         source_address = DetailUrlField("api:source-detail").representation_for(self.context)
         imports_address = None
-        if request is not None and request.user.has_perm("articles.view_importrecord"):
+        if request is not None and sees_import_records(request.user):
             imports = absolute(request, reverse("api:import-list"))
             imports_address = lambda pk: f"{imports}?article={pk}"  # noqa: E731
         return article_address, source_address, imports_address

@@ -10,7 +10,6 @@ from collections import defaultdict
 from operator import attrgetter
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.tasks import task
 from django.utils import timezone
 
@@ -81,9 +80,7 @@ def store_reading(articles: list[Article]) -> tuple[int, int]:
 
 
 def _quotes_of(quotes) -> dict[int, list[tuple[str, str]]]:
-    """Return each article's quotes, (text, speaker) in order, from Quote rows or a queryset of them."""
-    if isinstance(quotes, QuerySet):
-        quotes = quotes.order_by("article_id", "position")
+    """Return each article's quotes, (text, speaker) in order, from Quote rows (or a queryset of them)."""
     by_article = defaultdict(list)
     for quote in sorted(quotes, key=attrgetter("article_id", "position")):
         by_article[quote.article_id].append((quote.text, quote.speaker))
