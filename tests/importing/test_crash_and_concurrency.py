@@ -76,7 +76,7 @@ def test_ctrl_c_stops_the_import_cleanly_with_a_summary_and_an_interrupted_batch
     os.killpg(process.pid, signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
 
-    assert process.returncode == 130, stderr
+    assert process.returncode == 130, (stdout[-2000:], stderr[-2000:])
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
     [(batch, status, stored_counts)] = batches(database)
     stored = database.query("SELECT COUNT(*) FROM articles_importrecord")[0][0]

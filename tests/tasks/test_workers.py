@@ -83,6 +83,8 @@ def test_a_worker_killed_mid_import_loses_nothing_and_another_worker_finishes_it
     queue.worker("rescuer", env=SHORT_LEASE)
     wait_for(lambda: batch(database, batch_id)["status"] == "finished", what="the import to finish")
     wait_for(lambda: rows_for(database, [batch_id])[0]["status"] == "FAILED", what="the dead task to be marked")
+    # The batch is marked finished inside the task; the worker records the task's success just after it returns.
+    wait_for(lambda: rows_for(database, [batch_id])[-1]["status"] != "RUNNING", what="the rescue to be recorded")
 
     assert records_of(database, batch_id) == {"created": pieces}, "each piece recorded once, none lost"
     assert articles_titled(database, "Killed") == pieces
