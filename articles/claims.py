@@ -103,6 +103,18 @@ def renew(claim: Claim, *, duration: timedelta | None = None, **fields) -> bool:
     )
 
 
+def renew_all(model: type[Claimable], pks, token: str, *, duration: timedelta | None = None) -> list:
+    """Extend the leases of the rows `pks` still held under `token`; return the pks of those (a task given several
+    rows under one claim's token checks and keeps them with one UPDATE)."""
+    now = timezone.now()
+    held = model._default_manager.filter(pk__in=list(pks), claim_token=token, claimed_until__gt=now)
+    with transaction.atomic(using=held.db):
+        ids = list(held.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+        if ids:
+            held.filter(pk__in=ids).update(claimed_until=now + (duration or lease()))
+    return ids
+
+
 def release(claim: Claim, **fields) -> bool:
     """Give up `claim` once its work is done, setting `fields` in the same UPDATE; return whether it was held."""
     return bool(holding(claim).update(claim_token=None, claimed_until=None, **fields))
@@ -115,14 +127,16 @@ def holding(claim: Claim, now: datetime | None = None) -> models.QuerySet:
 
 
 def claim_is_held(token: str, pk, *, now: datetime | None = None) -> bool:
-    """Return whether some claimable row `pk` is still held under `token`, whatever its model."""
+    """Return whether some claimable row `pk` (or one of the list `pk`) is still held under `token`, whatever its
+    model."""
     now = now or timezone.now()
     try:
         token = uuid.UUID(str(token))
     except ValueError:
         return False
+    pks = pk if isinstance(pk, list) else [pk]
     return any(
-        model._default_manager.filter(pk=pk, claim_token=token, claimed_until__gt=now).exists()
+        model._default_manager.filter(pk__in=pks, claim_token=token, claimed_until__gt=now).exists()
         for model in claimable_models()
     )
 

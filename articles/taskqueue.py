@@ -49,6 +49,17 @@ def claim_and_enqueue(queryset, task, *, limit: int | None = None) -> list[claim
     return taken
 
 
+def claim_and_enqueue_groups(queryset, task, *, size: int, limit: int | None = None) -> list[claims.Claim]:
+    """Claim the rows of `queryset` nobody holds and enqueue `task(pks, token)` for each group of up to `size` of
+    them, in order, once the claims commit (a task that does many small jobs at once: polling feeds)."""
+    with transaction.atomic(using=queryset.db):
+        taken = claims.claim(queryset, limit=limit)
+        for start in range(0, len(taken), max(1, size)):
+            group = taken[start : start + max(1, size)]
+            enqueue_on_commit(task, [claim.pk for claim in group], group[0].token, using=queryset.db)
+    return taken
+
+
 def relax_commit_durability(sender, **kwargs) -> None:
     """In a worker process on PostgreSQL, let commits return before their WAL record is flushed to disk
     (`synchronous_commit = off`), unless NEWSROOM_TASK_SYNCHRONOUS_COMMIT=on. Connected to `task_started`.
@@ -79,9 +90,10 @@ def fail_abandoned_tasks(now: datetime | None = None) -> int:
 
     django-tasks-db marks a row RUNNING when a worker takes it and never looks at it again, so a worker killed
     mid-task leaves it RUNNING for ever. A task of newsroom holds a claim on the row it works on and renews it while
-    it runs: a RUNNING task row started more than one lease ago whose claim (its first two arguments, the row's id
-    and the token) is no longer held has lost its worker. A task that holds no claim is taken for lost once it has
-    run for longer than a lease. Its work is not lost: the claim lapsed, so the scheduler enqueues it again.
+    it runs: a RUNNING task row started more than one lease ago whose claim (its first two arguments, the row's id,
+    or a list of ids, and the token) is no longer held on any of them has lost its worker. A task that holds no
+    claim is taken for lost once it has run for longer than a lease. Its work is not lost: the claim lapsed, so the
+    scheduler enqueues it again.
     (With the Redis engine, RQ moves the jobs of dead workers to its failed registry itself.)
     """
     if not uses_database_queue():

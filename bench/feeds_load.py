@@ -200,12 +200,14 @@ def cycle(db: Scratch, logs: Path, feeds: int) -> dict:
         process.wait(timeout=60)
     per_worker = db.shell(
         "import json\nfrom collections import Counter\nfrom django_tasks_db.models import DBTaskResult\n"
-        "rows = DBTaskResult.objects.filter(task_path='articles.feeds.polling.poll_feed', status='SUCCESSFUL')\n"
-        "print(json.dumps(Counter(r.worker_ids[0] for r in rows.only('worker_ids'))))"
+        "rows = DBTaskResult.objects.filter(task_path__startswith='articles.feeds.polling.poll_feed', "
+        "status='SUCCESSFUL')\ncounts = Counter()\nfor r in rows.only('worker_ids', 'args_kwargs'):\n"
+        "    ids = r.args_kwargs['args'][0]\n    counts[r.worker_ids[0]] += len(ids) if isinstance(ids, list) else 1\n"
+        "print(json.dumps(counts))"
     )
     articles = db.query("SELECT COUNT(*) FROM articles_article")[0][0]
     tasks = "django_tasks_database_dbtaskresult"
-    seconds = db.window(tasks, "started_at", "finished_at", "WHERE task_path = 'articles.feeds.polling.poll_feed'")
+    seconds = db.window(tasks, "started_at", "finished_at", "WHERE task_path LIKE 'articles.feeds.polling.poll_feed%'")
     return {"seconds": seconds, "wall": wall, "peak_kib": peak, "per_worker": per_worker, "articles": articles}
 
 

@@ -205,6 +205,9 @@ NEWSROOM_FEEDS_MAX_BYTES = int(os.environ.get("NEWSROOM_FEEDS_MAX_BYTES", str(20
 NEWSROOM_FEEDS_CONNECT_TIMEOUT = float(os.environ.get("NEWSROOM_FEEDS_CONNECT_TIMEOUT", "10"))
 NEWSROOM_FEEDS_READ_TIMEOUT = float(os.environ.get("NEWSROOM_FEEDS_READ_TIMEOUT", "30"))
 NEWSROOM_FEEDS_DEADLINE_SECONDS = float(os.environ.get("NEWSROOM_FEEDS_DEADLINE_SECONDS", "120"))
+# The scheduler hands due feeds to the workers this many to a task; a task fetches them in this many threads.
+NEWSROOM_FEEDS_PER_TASK = int(os.environ.get("NEWSROOM_FEEDS_PER_TASK", "10"))
+NEWSROOM_FEEDS_FETCH_THREADS = int(os.environ.get("NEWSROOM_FEEDS_FETCH_THREADS", "10"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

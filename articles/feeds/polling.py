@@ -1,5 +1,12 @@
-"""Polling feeds: the scheduler claims each feed whose next check has come and enqueues `poll_feed(feed_id,
-claim_token)`; a worker fetches the feed, hands its body to the import pipeline and records how it went.
+"""Polling feeds: the scheduler claims the feeds whose next check has come and enqueues them a few to a task,
+`poll_feeds(feed_ids, claim_token)`; a worker fetches the task's feeds at once, hands each body to the import
+pipeline and records how each poll went. (`poll_feed(feed_id, claim_token)` polls one: an editor's "Poll now".)
+
+Why several feeds to a task: most polls are answered `304 Not Modified` and cost a worker almost nothing but the
+queue's own bookkeeping (taking the task, recording its result) and two small writes of ours (renewing the claim,
+recording the outcome). Ten feeds to a task share that bookkeeping, their fetches overlap in threads (the network
+waits, not the worker), and the outcomes of the polls that brought no body are written in one transaction: on
+SQLite, where every write transaction takes the database's one write lock, that is what set the rate of a cycle.
 
 A poll never raises for what a feed's server, network or content may do: each failure (unreachable, an HTTP error,
 an HTML page, a document that cannot be read, even the database lost mid-poll) is recorded on the feed with its
@@ -10,8 +17,12 @@ and were an item stored twice over, the identity rules would make the second `un
 """
 
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
+from functools import partial
 
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import F
 from django.tasks import task
@@ -19,7 +30,7 @@ from django.utils import timezone
 
 from articles import claims, taskqueue
 from articles.feeds import schedule
-from articles.feeds.fetch import Fetched, fetch
+from articles.feeds.fetch import Fetched, Limits, fetch
 from articles.ingest.formats import sniff_format
 from articles.models import Article, Feed, ImportBatch
 from articles.webhooks import events as webhook_events
@@ -56,6 +67,9 @@ class PollResult:
         return asdict(self)
 
 
+SKIPPED = "The feed's claim is not this task's: it was polled or passed on."
+
+
 class NotAFeed(Exception):
     """The body fetched is not a feed newsroom reads."""
 
@@ -74,15 +88,29 @@ def poll_feed(feed_id: int, claim_token: str) -> dict:
     claim = claims.Claim(Feed, feed_id, claim_token)
     if not claims.renew(claim):
         logger.info("Feed %s: the claim is not this task's (polled already, or passed on); skipped.", feed_id)
-        return {"feed_id": feed_id, "skipped": "The feed's claim is not this task's: it was polled or passed on."}
+        return {"feed_id": feed_id, "skipped": SKIPPED}
     return poll(Feed.objects.select_related("source").get(pk=feed_id), claim).as_dict()
 
 
+@task
+def poll_feeds(feed_ids: list[int], claim_token: str) -> list[dict]:
+    """Poll those of the feeds `feed_ids` that `claim_token` still holds; return how each poll went (or why it was
+    skipped), in the order of `feed_ids`."""
+    held = set(claims.renew_all(Feed, feed_ids, claim_token))
+    feeds = list(Feed.objects.select_related("source").filter(pk__in=held).order_by("pk"))
+    results = {result.feed_id: result.as_dict() for result in poll_several(feeds, claim_token)}
+    for feed_id in feed_ids:
+        if feed_id not in held:
+            logger.info("Feed %s: the claim is not this task's (polled already, or passed on); skipped.", feed_id)
+            results[feed_id] = {"feed_id": feed_id, "skipped": SKIPPED}
+    return [results[feed_id] for feed_id in feed_ids if feed_id in results]
+
+
 def enqueue_due_feeds() -> int:
-    """Claim every enabled feed whose next check has come and that nobody holds, and enqueue its poll; return how
-    many (the scheduler's source of due feeds)."""
+    """Claim every enabled feed whose next check has come and that nobody holds, and enqueue their polls,
+    NEWSROOM_FEEDS_PER_TASK to a task; return how many feeds (the scheduler's source of due feeds)."""
     due = Feed.objects.filter(enabled=True, next_check_at__lte=timezone.now())
-    return len(taskqueue.claim_and_enqueue(due, poll_feed))
+    return len(taskqueue.claim_and_enqueue_groups(due, poll_feeds, size=settings.NEWSROOM_FEEDS_PER_TASK))
 
 
 def poll_now(feed: Feed) -> PollResult:
@@ -107,10 +135,70 @@ def request_poll(feed: Feed) -> bool:
 
 def poll(feed: Feed, claim: claims.Claim) -> PollResult:
     """Fetch `feed`, import what it says, and record the outcome on it, releasing `claim` in the same UPDATE."""
-    fetched = fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    return record(feed, fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified), claim)
+
+
+def poll_several(feeds: list[Feed], claim_token: str) -> list[PollResult]:
+    """Poll `feeds`, all held under `claim_token`: fetch them at once in threads (NEWSROOM_FEEDS_FETCH_THREADS),
+    and record each as its answer comes; return how each poll went.
+
+    An answer without a body (a 304, an error) is recorded with the others like it in one transaction, written
+    before the next body is imported or once every answer is in; a body is imported at once, so no feed waits for
+    a slow server's answer to another, and the claims still held are renewed after each import. Bodies are held
+    only until imported: at most one a thread beyond the one being imported.
+    """
+    if not feeds:
+        return []
+    limits = Limits.from_settings()
+    results, quiet = [], []
+    threads = max(1, min(len(feeds), settings.NEWSROOM_FEEDS_FETCH_THREADS))
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="feed-fetch") as pool:
+        pending = {
+            pool.submit(fetch, feed.url, etag=feed.etag, last_modified=feed.last_modified, limits=limits): feed
+            for feed in feeds
+        }
+        for done in as_completed(pending):
+            feed, fetched = pending.pop(done), done.result()  # fetch never raises for what a server may do
+            claim = claims.Claim(Feed, feed.pk, claim_token)
+            if fetched.body is None or fetched.kind != "ok":
+                quiet.append((feed, fetched, claim))
+                continue
+            results += record_together(quiet)
+            quiet = []
+
+            def keep_alive(feed=feed):  # the import's claim and those of the feeds still being fetched
+                claims.renew_all(Feed, [feed.pk, *(other.pk for other in pending.values())], claim_token)
+
+            results.append(record(feed, fetched, claim, keep_alive=keep_alive))
+            if pending:
+                claims.renew_all(Feed, [other.pk for other in pending.values()], claim_token)
+    return results + record_together(quiet)
+
+
+def record_together(polls: list[tuple[Feed, Fetched, claims.Claim]]) -> list[PollResult]:
+    """Record the outcomes of `polls` that brought no body to import, in one transaction (one write lock on
+    SQLite, one commit on either database); should the database fail, each is recorded on its own (`record`)."""
+    if not polls:
+        return []
+    try:
+        with transaction.atomic():
+            return [record(feed, fetched, claim, alone=False) for feed, fetched, claim in polls]
+    except DatabaseError:
+        return [record(feed, fetched, claim) for feed, fetched, claim in polls]
+
+
+def record(
+    feed: Feed, fetched: Fetched, claim: claims.Claim, *, alone: bool = True, keep_alive: Callable | None = None
+) -> PollResult:
+    """Import what `fetched` brought for `feed` and record the outcome on it, releasing `claim` in the same UPDATE.
+
+    `alone`: the call is not inside a caller's transaction, so a database error is recorded on a new connection
+    here; inside one (`record_together`) it is raised for the caller to roll back. `keep_alive` renews the claims
+    the caller holds while a long feed is imported (by default, `claim`'s alone).
+    """
     result = PollResult(feed.pk, feed.url, outcome=fetched.outcome)
     try:
-        fields = _outcome(feed, fetched, result, claim)
+        fields = _outcome(feed, fetched, result, keep_alive or partial(claims.renew, claim))
         if not claims.release(claim, **fields):
             logger.warning("Feed %s: its claim lapsed during the poll; the outcome is not recorded.", feed.pk)
         else:
@@ -118,12 +206,14 @@ def poll(feed: Feed, claim: claims.Claim) -> PollResult:
                 feed, errors_before=feed.consecutive_errors, errors_now=fields["consecutive_errors"]
             )
     except DatabaseError as error:
+        if not alone:
+            raise
         result.error = f"The database failed during the poll: {type(error).__name__}: {error}".strip()
         _record_failure_after_database_error(feed, fetched, claim, result)
     return result
 
 
-def _outcome(feed: Feed, fetched: Fetched, result: PollResult, claim: claims.Claim) -> dict:
+def _outcome(feed: Feed, fetched: Fetched, result: PollResult, keep_alive: Callable) -> dict:
     """Import the body if there is one; return the feed's fields that say how the poll went and what comes next."""
     now = timezone.now()
     fields = {"last_polled_at": now, "last_status": fetched.status}
@@ -138,7 +228,7 @@ def _outcome(feed: Feed, fetched: Fetched, result: PollResult, claim: claims.Cla
     if fetched.kind == "ok":
         try:
             fmt = check_feed_body(fetched.body)
-            report, meta = import_feed_body(feed, fetched.body, fmt, claim=claim)
+            report, meta = import_feed_body(feed, fetched.body, fmt, keep_alive=keep_alive)
         except DatabaseError:
             raise
         except Exception as error:  # a document that cannot be read at all; its items' own failures are records
@@ -167,11 +257,11 @@ def _failure(feed: Feed, reason: str, now, *, retry_after: float | None = None) 
     }
 
 
-def import_feed_body(feed: Feed, body: bytes, fmt: str, *, claim: claims.Claim | None = None):
+def import_feed_body(feed: Feed, body: bytes, fmt: str, *, keep_alive: Callable | None = None):
     """Import the items of `body` through the pipeline, in a batch linked to `feed`; return (report, feed meta).
 
     The feed's source, when it has one, is every item's; otherwise each item's footer or the channel names it.
-    With `claim`, its lease is renewed as the items are stored (a feed of thousands of items takes a while).
+    `keep_alive` is called as the items are stored, to renew the poll's claims (thousands of items take a while).
     """
     from articles.ingest import ImportOptions, import_document
 
@@ -183,25 +273,24 @@ def import_feed_body(feed: Feed, body: bytes, fmt: str, *, claim: claims.Claim |
         fmt=fmt,
         source_name=feed.source.name if feed.source_id else None,
         batch_extra={"feed": feed.pk},
-        on_result=_Renewing(claim) if claim else None,
+        batch_fields={"feed": feed},
+        on_result=_Renewing(keep_alive) if keep_alive else None,
     )
-    if report.batch_id is not None:
-        ImportBatch.objects.filter(pk=report.batch_id).update(feed=feed)
     return report, meta
 
 
 class _Renewing:
-    """Called with each item's result: renew the poll's claim every RENEW_EVERY items."""
+    """Called with each item's result: renew the poll's claims every RENEW_EVERY items."""
 
     RENEW_EVERY = 500
 
-    def __init__(self, claim: claims.Claim):
-        self.claim, self.seen = claim, 0
+    def __init__(self, keep_alive: Callable):
+        self.keep_alive, self.seen = keep_alive, 0
 
     def __call__(self, result) -> None:
         self.seen += 1
         if self.seen % self.RENEW_EVERY == 0:
-            claims.renew(self.claim)
+            self.keep_alive()
 
 
 def _record_failure_after_database_error(feed: Feed, fetched: Fetched, claim: claims.Claim, result: PollResult):

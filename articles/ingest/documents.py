@@ -25,6 +25,7 @@ def import_document(
     fmt: str | None = None,
     source_name: str | None = None,
     batch_extra: dict | None = None,
+    batch_fields: dict | None = None,
     on_result: Callable[[PieceResult], None] | None = None,
     keep_results: bool = False,
 ) -> tuple[ImportReport, formats.FeedMeta]:
@@ -36,7 +37,8 @@ def import_document(
     it (else it is sniffed from the content). `source_name` is the outlet the items are imported under when the
     caller knows it (a feed's configured source): it overrides what an item names; otherwise an item's source is
     its footer's, else its own (`<source>`, a JSON line's `source`), else the channel's title. `batch_extra` is
-    kept in the batch's options under "extra" (a feed's id, say). `on_result` sees each item's result as soon as
+    kept in the batch's options under "extra" (a feed's id, say), and `batch_fields` set on the batch's row (its
+    feed). `on_result` sees each item's result as soon as
     it is known; results are kept in the report only with `keep_results`.
 
     Raise `formats.FormatError` for a document that holds no items to read (a web page, a plain-text piece, an
@@ -54,5 +56,6 @@ def import_document(
         keep_results=keep_results,
         batch_origin=origin,
         batch_extra={"format": stream.meta.format, **(batch_extra or {})},
+        batch_fields=batch_fields,
     )
     return report, stream.meta

@@ -114,6 +114,7 @@ def import_pieces(
     batch: ImportBatch | None = None,
     batch_origin: str = "",
     batch_extra: dict | None = None,
+    batch_fields: dict | None = None,
 ) -> ImportReport:
     """Import `pieces` (bytes in hand, or files to read) batch by batch and return the report; `on_result` sees
     each result as soon as it is known.
@@ -121,7 +122,8 @@ def import_pieces(
     `batch` is the batch the pieces were queued as (`ingest.queued`), run here in place of a new one; its report
     then counts every piece the batch has stored, on earlier attempts too. Otherwise a new batch is started, with
     `batch_origin` (the document the pieces were split from) and `batch_extra` (what the caller wants kept with the
-    run, e.g. its feed) stored on it.
+    run, e.g. its feed) stored on it, and `batch_fields` set on its row as it is created (a feed's batch is linked to
+    its feed).
 
     Stopped by Ctrl-C, the import raises `ImportInterrupted` with the report of what was stored; stopped by an
     error, it raises that error. Either way its batch is marked interrupted with the counts of its stored pieces.
@@ -137,7 +139,11 @@ def import_pieces(
     elif not options.dry_run:
         described = options.describe() | ({"extra": batch_extra} if batch_extra else {})
         batch = runs.start_batch(
-            channel=options.channel, initiated_by=user, options=described, origin=batch_origin[:ORIGIN_MAX]
+            channel=options.channel,
+            initiated_by=user,
+            options=described,
+            origin=batch_origin[:ORIGIN_MAX],
+            **(batch_fields or {}),
         )
     report = ImportReport(batch_id=batch.pk if batch else None, counts=stored_before)
     load_settings = LoadSettings(status=options.status, dry_run=options.dry_run, user=user)

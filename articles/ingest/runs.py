@@ -12,6 +12,7 @@ import os
 import socket
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -46,10 +47,13 @@ def record_progress(batch: ImportBatch, counts: dict[str, int]) -> None:
 
 
 def finish_batch(batch: ImportBatch, counts: dict[str, int]) -> None:
+    """Mark `batch` finished with its counts, and add its records to the tallies, in one transaction (one write
+    lock on SQLite, which a feed's poll, a small batch, takes a handful of times)."""
     now = timezone.now()
     batch.status, batch.finished_at, batch.heartbeat_at, batch.counts = Status.FINISHED, now, now, counts
-    batch.save(update_fields=["status", "finished_at", "heartbeat_at", "counts"])
-    tally.tally_batch(batch.pk)
+    with transaction.atomic():
+        batch.save(update_fields=["status", "finished_at", "heartbeat_at", "counts"])
+        tally.tally_batch(batch.pk)
 
 
 def interrupt_batch(batch: ImportBatch) -> dict[str, int]:

@@ -186,3 +186,108 @@ def test_the_scheduler_claims_only_due_enabled_feeds(server):
     due.refresh_from_db()
     assert due.claim_token is not None
     assert enqueue_due_feeds() == 0, "claimed: not enqueued twice"
+
+
+def claimed_together(*feeds: Feed) -> str:
+    """Claim `feeds` as the scheduler does (one token for all of them); return the token."""
+    from articles import claims
+
+    taken = claims.claim(Feed.objects.filter(pk__in=[feed.pk for feed in feeds]))
+    assert len(taken) == len(feeds)
+    return taken[0].token
+
+
+def test_a_task_fetches_its_feeds_together_and_records_each_poll(server):
+    from articles.feeds.polling import poll_feeds
+
+    server.routes["/fresh"] = static(rss([item(i, prefix="Together") for i in range(2)]), etag='"f1"')
+    server.routes["/quiet-a"] = static(rss([]), etag='"qa"')
+    server.routes["/quiet-b"] = static(rss([]), etag='"qb"')
+    server.routes["/broken"] = status(500)
+    server.routes["/gone"] = status(410)
+    fresh, broken = subscribed(server.url("/fresh")), subscribed(server.url("/broken"))
+    quiet_a, gone = subscribed(server.url("/quiet-a"), etag='"qa"'), subscribed(server.url("/gone"))
+    quiet_b = subscribed(server.url("/quiet-b"), etag='"qb"', consecutive_errors=2, last_error="earlier")
+    feeds = [fresh, broken, quiet_a, gone, quiet_b]
+    before = timezone.now()
+
+    results = poll_feeds.call([feed.pk for feed in feeds], claimed_together(*feeds))
+
+    assert [result["feed_id"] for result in results] == [feed.pk for feed in feeds], "in the order given"
+    by_feed = {result["feed_id"]: result for result in results}
+    assert by_feed[fresh.pk]["counts"]["created"] == 2
+    assert by_feed[quiet_a.pk]["outcome"] == by_feed[quiet_b.pk]["outcome"] == "304 not modified"
+    assert "500" in by_feed[broken.pk]["error"] and by_feed[gone.pk]["error"]
+    assert sorted(server.paths()) == sorted(["/fresh", "/broken", "/quiet-a", "/gone", "/quiet-b"]), "one fetch each"
+    for feed in feeds:
+        feed.refresh_from_db()
+        assert feed.claim_token is None and feed.claimed_until is None, "each claim released with its outcome"
+        assert feed.last_polled_at >= before
+    assert Article.objects.filter(title__startswith="Together").count() == 2
+    assert ImportBatch.objects.get().feed == fresh, "the batch is its feed's from the start"
+    assert (fresh.etag, fresh.consecutive_errors) == ('"f1"', 0)
+    assert (quiet_b.consecutive_errors, quiet_b.last_status, quiet_b.last_error) == (0, 304, "earlier")
+    assert broken.consecutive_errors == 1 and broken.next_check_at > before
+    assert not gone.enabled and gone.disabled_reason
+
+
+def test_a_task_delivered_twice_polls_nothing_the_second_time(server):
+    from articles.feeds.polling import poll_feeds
+
+    server.routes["/one"] = static(rss([item(1, prefix="Twice")]))
+    server.routes["/two"] = static(rss([]), etag='"t"')
+    one, two = subscribed(server.url("/one")), subscribed(server.url("/two"), etag='"t"')
+    token = claimed_together(one, two)
+    first = poll_feeds.call([one.pk, two.pk], token)
+    second = poll_feeds.call([one.pk, two.pk], token)
+    assert not any(result["skipped"] for result in first)
+    assert [result["skipped"] != "" for result in second] == [True, True]
+    assert len(server.requests) == 2, "the second delivery fetched nothing"
+    assert Article.objects.filter(title__startswith="Twice").count() == 1
+
+
+def test_a_task_polls_only_the_feeds_its_token_still_holds(server):
+    from articles import claims
+    from articles.feeds.polling import poll_feeds
+
+    server.routes["/kept"] = static(rss([]), etag='"k"')
+    server.routes["/lost"] = static(rss([]), etag='"l"')
+    kept, lost = subscribed(server.url("/kept"), etag='"k"'), subscribed(server.url("/lost"), etag='"l"')
+    token = claimed_together(kept, lost)
+    # The claim on one feed lapsed (a slow worker), and the scheduler gave it to another task under a new token.
+    Feed.objects.filter(pk=lost.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
+    [other] = claims.claim(Feed.objects.filter(pk=lost.pk))
+    results = poll_feeds.call([kept.pk, lost.pk], token)
+    assert [result["skipped"] == "" for result in results] == [True, False]
+    assert server.paths() == ["/kept"]
+    lost.refresh_from_db()
+    assert lost.claim_token.hex == other.token, "the other task's claim is left alone"
+
+
+def test_the_scheduler_hands_due_feeds_out_a_few_to_a_task(server, settings, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.NEWSROOM_FEEDS_PER_TASK = 2
+    due = timezone.now() - timedelta(seconds=1)
+    feeds = [subscribed(server.url(f"/feed-{n}"), next_check_at=due) for n in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert enqueue_due_feeds() == 5
+    rows = DBTaskResult.objects.filter(task_path="articles.feeds.polling.poll_feeds").order_by("enqueued_at", "pk")
+    given = [row.args_kwargs["args"] for row in rows]
+    assert [ids for ids, _token in given] == [[feeds[0].pk, feeds[1].pk], [feeds[2].pk, feeds[3].pk], [feeds[4].pk]]
+    token = given[0][1]
+    assert {row_token for _ids, row_token in given} == {token}
+    assert all(feed.claim_token.hex == token for feed in Feed.objects.all()), "each feed claimed for its task"
+
+
+def test_renewing_a_task_s_claims_extends_only_those_it_still_holds():
+    from articles import claims
+
+    held, lapsed, foreign = (subscribed(f"https://wire.example/{name}") for name in ("held", "lapsed", "foreign"))
+    token = claimed_together(held, lapsed)
+    Feed.objects.filter(pk=lapsed.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
+    claims.claim(Feed.objects.filter(pk=foreign.pk))
+    before = Feed.objects.get(pk=held.pk).claimed_until
+    assert claims.renew_all(Feed, [held.pk, lapsed.pk, foreign.pk], token) == [held.pk]
+    assert Feed.objects.get(pk=held.pk).claimed_until > before
+    assert Feed.objects.get(pk=lapsed.pk).claimed_until < timezone.now(), "a lapsed claim is not taken back"

@@ -7,6 +7,7 @@ import json
 
 import pytest
 import redis
+from django.conf import settings
 from django.db import connection
 
 from tests.feeds.documents import item, rss
@@ -32,6 +33,11 @@ def feeds_state(database, ids) -> dict[int, dict]:
     rows = database.query(f"SELECT {columns} FROM articles_feed WHERE {where}")  # noqa: S608 - ids from the test
     keys = ("id", "success", "errors", "error", "seen", "token")
     return {row[0]: dict(zip(keys, row, strict=True)) for row in rows}
+
+
+def loaded(value):
+    """A JSON column as the database driver hands it back: text on SQLite, already decoded on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def titles(database, prefix: str) -> list[str]:
@@ -65,12 +71,16 @@ def test_two_schedulers_and_two_workers_poll_many_feeds_and_store_each_item_once
     for state in feeds_state(database, ids).values():
         assert (state["errors"], state["seen"], state["token"]) == (0, per_feed, None)
     tasks = database.query(
-        "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult "
-        "WHERE task_path = 'articles.feeds.polling.poll_feed'"
+        "SELECT status, worker_ids, args_kwargs FROM django_tasks_database_dbtaskresult "
+        "WHERE task_path = 'articles.feeds.polling.poll_feeds'"
     )
-    assert len(tasks) == feeds, "one task a feed, from two schedulers"
-    assert {status for status, _ in tasks} == {"SUCCESSFUL"}
-    workers = {json.loads(w)[0] if isinstance(w, str) else w[0] for _, w in tasks}
+    given = [feed_id for _, _, arguments in tasks for feed_id in loaded(arguments)["args"][0]]
+    assert sorted(given) == sorted(ids), "each feed handed to one task, by one of the two schedulers"
+    per_task = settings.NEWSROOM_FEEDS_PER_TASK
+    assert all(len(loaded(arguments)["args"][0]) <= per_task for _, _, arguments in tasks)
+    assert len(tasks) >= -(-feeds // per_task)
+    assert {status for status, _, _ in tasks} == {"SUCCESSFUL"}
+    workers = {loaded(w)[0] for _, w, _ in tasks}
     assert workers <= {"worker-a", "worker-b"}
 
 

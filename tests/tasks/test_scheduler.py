@@ -148,3 +148,24 @@ def test_run_scheduler_once_fails_when_a_source_failed(monkeypatch):
 def test_run_scheduler_refuses_an_interval_that_is_not_positive():
     with pytest.raises(CommandError, match="positive"):
         call_command("run_scheduler", "--interval", "0")
+
+
+def test_a_task_given_several_feeds_is_alive_while_it_holds_one_of_them(tick):
+    from articles import claims
+    from articles.feeds.polling import poll_feeds
+    from articles.models import Feed
+
+    feeds = [Feed.objects.create(url=f"https://wire.example/{n}", enabled=False) for n in range(3)]
+    token = claims.claim(Feed.objects.filter(pk__in=[feed.pk for feed in feeds]))[0].token
+    result = poll_feeds.enqueue([feed.pk for feed in feeds], token)
+    row = DBTaskResult.objects.get(pk=result.id)
+    row.status, row.started_at, row.worker_ids = "RUNNING", timezone.now() - LONG_AGO, ["worker-9"]
+    row.save()
+    # Two feeds polled and released; the third still held and renewed: the task is alive.
+    claims.release(claims.Claim(Feed, feeds[0].pk, token))
+    claims.release(claims.Claim(Feed, feeds[1].pk, token))
+    assert tick()[ABANDONED] == 0
+    Feed.objects.filter(pk=feeds[2].pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert tick()[ABANDONED] == 1, "none held any more: its worker is gone"
+    row.refresh_from_db()
+    assert row.status == "FAILED" and "worker-9" in row.traceback
