@@ -152,15 +152,18 @@ def import_pieces(
     try:
         # closing(): stopped early, the staging workers are shut down before the batch is marked.
         with _bulk_write_settings(), closing(staged_batches):
-            for staged in staged_batches:
+            for number, staged in enumerate(staged_batches):
+                if batch is not None and number:
+                    # The heartbeat with the counts so far, before each transaction but the first; the last one's
+                    # counts come with the batch's end (`finish_batch`): a one-transaction import (a feed's poll)
+                    # writes no heartbeat of its own.
+                    runs.record_progress(batch, report.summary())
                 for result in load_batch(staged, batch=batch, settings=load_settings):
                     report.counts[result.outcome] += 1
                     if keep_results:
                         report.results.append(result)
                     if on_result is not None:
                         on_result(result)
-                if batch is not None:
-                    runs.record_progress(batch, report.summary())
                 _forget_logged_queries()
     except BaseException as error:
         report.seconds = time.perf_counter() - started

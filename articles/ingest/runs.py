@@ -3,9 +3,9 @@
 
 A run stopped by Ctrl-C or an error marks its own batch on the way out. One that dies without a word (SIGKILL, the
 OOM killer, a power cut) cannot: the next import does, once the batch's process is gone from this host, or its
-heartbeat (brought up to date after every stored transaction) has been silent for longer than any transaction
-takes, which also covers runs on other machines. A dead run's counts are taken from its import records, which are
-exactly what it stored.
+heartbeat (brought up to date, with the counts stored so far, before each of its transactions after the first)
+has been silent for longer than any transaction takes, which also covers runs on other machines. A dead run's
+counts are taken from its import records, which are exactly what it stored.
 """
 
 import os
@@ -42,7 +42,7 @@ def resume_batch(batch: ImportBatch) -> None:
 
 
 def record_progress(batch: ImportBatch, counts: dict[str, int]) -> None:
-    """Say that `batch`'s run is alive and how far it got: one UPDATE after each stored transaction."""
+    """Say that `batch`'s run is alive and how far it got: one UPDATE between two stored transactions."""
     ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now(), counts=counts)
 
 
