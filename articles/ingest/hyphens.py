@@ -78,6 +78,10 @@ class PieceVocabulary(Mapping):
         self._counts[word] = total
         return False
 
+    def occurs_as_written(self, form: str) -> bool:
+        """Return whether `form` occurs as a word in exactly these letters and case ("NewsBTC", "Addo")."""
+        return self._count_form(form, 1) >= 1
+
     def _count_form(self, form: str, limit: int | None = None) -> int:
         text, size, count = self._text, len(form), 0
         index = text.find(form)
@@ -142,9 +146,15 @@ def hyphen_repairs(
     spans, warnings = [], []
     for start, end in _hyphenated_tokens(text):
         token = text[start:end]
-        if _settled_compound(token, language) or (protected and any(s < end and start < e for s, e in protected)):
+        if protected and any(s < end and start < e for s, e in protected):
             continue
-        repaired, unsure = _repair_token(token, vocabulary, language, mid_sentence=_mid_sentence(text, start))
+        mid_sentence = _mid_sentence(text, start)
+        if _expanded_acronym(text, start, token):
+            spans.append((start, end, token.replace("-", "")))
+            continue
+        if _settled_compound(token, language) and not _written_closed(token, vocabulary, mid_sentence):
+            continue
+        repaired, unsure = _repair_token(token, vocabulary, language, mid_sentence=mid_sentence)
         if unsure:
             warnings.append(f"Left “{token}” as it is: it may be “{unsure}” with a stray hyphen.")
         if repaired != token:
@@ -170,6 +180,42 @@ def _settled_compound(token: str, language: str = DEFAULT_LANGUAGE) -> bool:
         ):
             return False
     return True
+
+
+_EXPANSION_WORD_RE = re.compile(r"[^\W\d_]+")
+EXPANSION_WORDS = 16  # how far back an acronym's spelled-out name may begin
+
+
+def _expanded_acronym(text: str, start: int, token: str) -> bool:
+    """Return whether `token`, in capitals and in brackets, is the acronym of the words just before the bracket
+    broken by a stray hyphen: "Citizens Network For Peace and Development in Nigeria (CN-FPDN)". Its letters must
+    be the initials of those words, in order and ending with the last one, small words such as "and" or "in"
+    skipped where their initial is not wanted."""
+    letters = token.replace("-", "")
+    if not (letters.isalpha() and letters.isupper() and len(letters) >= 3) or text[start - 1 : start] != "(":
+        return False
+    words = _EXPANSION_WORD_RE.findall(text[max(0, start - 200) : start - 1])[-EXPANSION_WORDS:]
+    wanted = letters.lower()
+    for word in reversed(words):  # match the initials from the last word back
+        if wanted and word[0].lower() == wanted[-1]:
+            wanted = wanted[:-1]
+        elif word[0].isupper() or word.lower() not in PHRASE_LINKS:
+            return False
+        if not wanted:
+            return True
+    return False
+
+
+def _written_closed(token: str, vocabulary: Mapping[str, int], mid_sentence: bool) -> bool:
+    """Return whether the piece writes the capitalised `token` (one hyphen) as one word in the token's own letters
+    ("Addo", "Osun", "Biden") while the hyphenated form occurs only here: a name's place inside a sentence, and at
+    a sentence's start too when the piece never writes the word in lower case (a name, not "However")."""
+    if token.count("-") != 1 or not token[:1].isupper() or not isinstance(vocabulary, PieceVocabulary):
+        return False
+    closed = token.replace("-", "")
+    if not vocabulary.occurs_as_written(closed) or vocabulary.occurs(token.lower(), 2):
+        return False
+    return mid_sentence or not vocabulary.occurs_as_written(closed.lower())
 
 
 # Small words inside a phrase made one word ("vis-a-vis", "aid-de-camp", "up-to-date"): its hyphens all stay.
@@ -372,6 +418,9 @@ def decide_hyphen(
     """
     if right[:1].isupper() and not right.isupper():
         return HyphenDecision.KEEP  # "anti-Russian", "Nur-Sultan"
+    shape = _mixed_case_decision(left, right, language)
+    if shape is not None:
+        return shape
     if len(right) == 1 and right.isupper() and left.isupper() and not _occurs(vocabulary, (left + right).lower()):
         return HyphenDecision.KEEP  # "CD-R", unless the piece writes the letters together ("ICP-C", "ICPC")
     if left.lower() == right.lower():
@@ -380,6 +429,8 @@ def decide_hyphen(
     joined = lower_left + lower_right
     left_listed, right_listed, joined_zipf, unknown_part, side_zipf = _evidence(lower_left, lower_right, language)
     single = token is None or token.count("-") == 1  # "aid-de-camp", "up-to-date": leave a phrase's hyphens
+    if single and _written_closed(f"{left}-{right}", vocabulary, mid_sentence):
+        return HyphenDecision.JOIN  # a name the piece also writes whole, in these letters: "Bi-den" beside "Biden"
     decision = None
     if single and language == DEFAULT_LANGUAGE:  # the rules of word shape are English's
         decision = _word_shape_decision(left, right, joined_zipf, left_listed, right_listed, mid_sentence)
@@ -538,6 +589,39 @@ CLOSED_PREFIX_MARGIN = 1.5  # how much rarer than the bare word a closed re-, de
 NAME_ZIPF = 1.5  # a capitalised joined form this frequent is a name the lists know ("Tah-ir", "Ademo-la")
 
 
+def _mixed_case_decision(left: str, right: str, language: str) -> HyphenDecision | None:
+    """Decide a hyphen in a word of capitals by the shape of its letters, or return None.
+
+    A capital inside a lower-case run is a brand's or an acronym's ("NewsBTC"): a right part that starts lower-case
+    and has a capital later ("Ne-wsBTC"), or a left part that ends in a capital after lower-case letters before a
+    right part of capitals ("NewsB-TC"), is one broken word. A word in capitals with its last letter cut off is
+    broken when the letters together spell a word ("JANUAR-Y", "BLOOD-Y"), unlike "CD-R" or "PLAN-B".
+    """
+    if right[:1].islower() and any(letter.isupper() for letter in right[1:]) and left[:1].isupper():
+        return HyphenDecision.JOIN
+    if right.isupper() and left[-1:].isupper() and any(letter.islower() for letter in left):
+        return HyphenDecision.JOIN
+    if len(right) == 1 and right.isupper() and left.isupper() and len(left) > 2:
+        joined = (left + right).lower()
+        if language == DEFAULT_LANGUAGE and in_dictionary(joined) and english_zipf(joined) >= JOINED_ZIPF:
+            return HyphenDecision.JOIN
+    return None
+
+
+def _unknown(part: str) -> bool:
+    """Return whether no English list knows the lower-case `part` at all (a fragment, or a name they lack)."""
+    return english_zipf(part) == 0 and not in_dictionary(part)
+
+
+def _ize(word: str) -> str:
+    """Return the -ize spelling of a British -ise word ("actualise", "actualised"), which the dictionary may know
+    alone; other words as they are."""
+    for ending, american in (("isation", "ization"), ("ising", "izing"), ("ised", "ized"), ("ises", "izes")):
+        if word.endswith(ending):
+            return word[: -len(ending)] + american
+    return word[:-3] + "ize" if word.endswith("ise") else word
+
+
 def _known_word(word: str, zipf: float) -> bool:
     """Return whether the lower-case `word` is a word: in the spelling dictionary or frequent enough."""
     return zipf >= JOINED_ZIPF or in_dictionary(word)
@@ -555,6 +639,13 @@ def _word_shape_decision(
     # A name broken in two, neither half a word ("Tah-ir", "Ademo-la", "Bo-la", "Kele-chi").
     if name_like and joined_zipf >= NAME_ZIPF and (not right_listed or joined_zipf > english_zipf(lower_left)):
         return HyphenDecision.JOIN
+    if mid_sentence and left[0].isupper() and len(lower_left) <= 2 and len(lower_right) >= 5 and _unknown(lower_right):
+        return HyphenDecision.JOIN  # a name's first letters split off a rest no list knows: "N-dujihe", "Ok-pebholo"
+    unknown_side = (len(lower_left) > 2 and _unknown(lower_left)) or (len(lower_right) > 2 and _unknown(lower_right))
+    if unknown_side and any(
+        in_dictionary(form) and english_zipf(form) >= FRAGMENTS_ZIPF for form in {joined, _ize(joined)}
+    ):
+        return HyphenDecision.JOIN  # one side no list knows, the whole a word in use: "rec-alibrate", "act-ualise"
     if (
         len(lower_left) <= 2
         and not left_listed
@@ -608,6 +699,8 @@ def _word_shape_decision(
         return HyphenDecision.JOIN
     if lower_left in PARTICLES and lower_right in PARTICLES:
         return HyphenDecision.JOIN
+    if lower_left == "in" and joined_zipf >= COMMON_JOINED_ZIPF and joined_zipf > english_zipf(lower_right):
+        return HyphenDecision.JOIN  # "in-dependent", "in-formation"; "in-depth", "in-fighting" stay
     if lower_left in FUNCTION_WORDS and lower_right not in PARTICLES:
         return HyphenDecision.JOIN
     if lower_right in RIGHT_FUNCTION_WORDS:
