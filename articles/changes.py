@@ -24,11 +24,12 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, Max, OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from articles.ingest.rows import allocate_ids, insert_rows
 from articles.models import Article, ArticleChange
 from articles.webhooks.delivery import emit_article_changes
 
@@ -78,8 +79,21 @@ def record(articles, *, created: bool, public_before=None, using: str | None = N
             )
         )
     if rows:
-        ArticleChange.objects.using(using).bulk_create(rows)
+        _insert(rows, using)
         emit_article_changes(rows)
+
+
+def _insert(rows: list[ArticleChange], using: str | None) -> None:
+    """Insert `rows` as the import writes its own rows (ids allocated, multi-row INSERTs of plain values), which
+    costs a fifth of `bulk_create`'s per-row work: a change is written with every article an import stores."""
+    alias = using or DEFAULT_DB_ALIAS
+    if alias != DEFAULT_DB_ALIAS:
+        ArticleChange.objects.using(alias).bulk_create(rows)
+        return
+    with transaction.atomic():
+        for row, pk in zip(rows, allocate_ids(ArticleChange, len(rows)), strict=True):
+            row.pk = pk
+        insert_rows(ArticleChange, rows)
 
 
 # Whether an article was public after its latest recorded change, as an annotation of articles.

@@ -1,6 +1,7 @@
 """Import speed: the full pipeline against a naive per-piece ORM import of the same generated corpus.
 
     python bench/import_speed.py [--n 10000] [--rounds 3] [--large 100000] [--skip-naive] [--copies 0.2] [--stories]
+                                 [--against REVISION]
 
 Generates N distinct pieces in the seed's shape (titles, bylines, outlets, paragraph order and damage all vary)
 into a temporary folder, then, each in a fresh process and a fresh SQLite database:
@@ -16,6 +17,10 @@ the full pipeline also runs once more at each N with story assignment off (NEWSR
 bands, no story rows), in the same run, and the ratio "with stories / without" is printed, with the peak memory of
 all the import's processes together and the rate of each tenth of the import (the cost per piece must stay flat as
 the band table grows).
+
+With --against REVISION (a commit, a tag) the full pipeline of that revision, checked out into a temporary git
+worktree, imports the same corpus in turn with this one's, `--rounds` times each, story assignment off in both
+(older revisions have none): the ratio of the medians says what the work since then costs on the hot path.
 """
 
 import argparse
@@ -175,7 +180,7 @@ def setup_django(database: Path) -> None:
     # about a quarter of the import (both runs, full and naive, get the same settings).
     os.environ["DJANGO_DEBUG"] = "false"
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, os.environ.get("NEWSROOM_BENCH_CODE", str(REPO)))  # --against: the other revision's code
     import django
     from django.core.management import call_command
 
@@ -185,7 +190,6 @@ def setup_django(database: Path) -> None:
 
 def run_full(corpus: Path) -> dict:
     from articles.ingest import ImportOptions, import_paths
-    from articles.models import Story
 
     total = sum(1 for _ in corpus.rglob("*.txt"))
     marks: list[float] = []
@@ -204,9 +208,17 @@ def run_full(corpus: Path) -> dict:
         "pieces": report.total,
         "seconds": seconds,
         "counts": report.summary(),
-        "stories": Story.objects.count(),
+        "stories": _stories(),
         "tenth_rates": [round(total / 10 / t) for t in tenths if t > 0],
     }
+
+
+def _stories() -> int | None:
+    try:
+        from articles.models import Story
+    except ImportError:  # a revision before stories (--against)
+        return None
+    return Story.objects.count()
 
 
 def run_naive(corpus: Path) -> dict:
@@ -285,14 +297,16 @@ def child(mode: str, corpus: Path, database: Path) -> None:
     print(json.dumps(result))
 
 
-def measure(mode: str, corpus: Path, workdir: Path, *, stories: bool = True) -> dict:
+def measure(mode: str, corpus: Path, workdir: Path, *, stories: bool = True, code: Path | None = None) -> dict:
     database = workdir / f"{mode}-{time.monotonic_ns()}.sqlite3"
+    extra = {"NEWSROOM_BENCH_CODE": str(code)} if code else {}
     output = subprocess.run(
         [sys.executable, __file__, "--child", mode, "--corpus", str(corpus), "--database", str(database)],
         check=True,
         capture_output=True,
         text=True,
-        env={**os.environ, "NEWSROOM_STORIES": "1" if stories else "0"},
+        cwd=code or REPO,
+        env={**os.environ, "NEWSROOM_STORIES": "1" if stories else "0", **extra},
     ).stdout
     result = json.loads(output.strip().splitlines()[-1])
     result["rate"] = result["pieces"] / result["seconds"]
@@ -307,6 +321,7 @@ def main() -> None:
     parser.add_argument("--skip-naive", action="store_true", help="Do not run the naive baseline.")
     parser.add_argument("--copies", type=float, default=0.0, help="Share of near-copies in the corpora (e.g. 0.2).")
     parser.add_argument("--stories", action="store_true", help="Also run without story assignment; print the ratio.")
+    parser.add_argument("--against", metavar="REVISION", help="Also run that revision's pipeline; print the ratio.")
     parser.add_argument("--child", choices=["full", "naive"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--database", type=Path, help=argparse.SUPPRESS)
@@ -342,6 +357,8 @@ def main() -> None:
             print(f"ratio full (median) / naive: {full['rate'] / naive['rate']:.1f}x")
         if args.stories:
             compare_stories(args.n, full, corpus, workdir)
+        if args.against:
+            compare_revisions(args.against, args.n, args.rounds, corpus, workdir)
         if args.large:
             large = workdir / "large"
             large.mkdir()
@@ -356,6 +373,25 @@ def main() -> None:
             print(f"rate at N={args.large:,} / median rate at N={args.n:,}: {big['rate'] / full['rate']:.2f}")
             if args.stories:
                 compare_stories(args.large, big, large, workdir)
+
+
+def compare_revisions(revision: str, n: int, rounds: int, corpus: Path, workdir: Path) -> None:
+    """Import `corpus` with `revision`'s pipeline and this one's in turn, `rounds` times each, stories off in both;
+    print each round and the ratio of the medians."""
+    tree = workdir / "against"
+    add = ["git", "worktree", "add", "--detach", str(tree), revision]
+    subprocess.run(add, cwd=REPO, check=True, capture_output=True)
+    try:
+        rates = {"this": [], revision: []}
+        for round_number in range(1, rounds + 1):
+            for label, code in ((revision, tree), ("this", None)):
+                result = measure("full", corpus, workdir, stories=False, code=code)
+                rates[label].append(result["rate"])
+                print(f"{label:>14} N={n:>7,}: {result['rate']:8,.0f} pieces/s, stories off  [round {round_number}]")
+        ours, theirs = (sorted(rates[key])[len(rates[key]) // 2] for key in ("this", revision))
+        print(f"this revision / {revision} (medians, stories off in both): {ours / theirs:.0%} (target >= 90%)")
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=REPO, check=False, capture_output=True)
 
 
 def compare_stories(n: int, with_stories: dict, corpus: Path, workdir: Path) -> None:

@@ -39,8 +39,9 @@ def count_records(rows: Iterable[tuple], feed_pk: int) -> Counter:
 
 
 def batch_feed(feed_id: int | None, options: dict) -> int:
-    """Return the id of the feed whose poll made a batch, or 0: a poll links its batch to the feed once the import
-    is done, after the tally, but names the feed in the batch's options from the start."""
+    """Return the id of the feed whose poll made a batch, or 0: a poll's batch is linked to its feed as it is
+    created and names the feed in its options too (batches of older polls were linked only once their import was
+    done, after the tally)."""
     extra = (options or {}).get("extra") or {}
     return feed_id or int(extra.get("feed") or 0)
 
