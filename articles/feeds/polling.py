@@ -144,8 +144,9 @@ def poll_several(feeds: list[Feed], claim_token: str) -> list[PollResult]:
 
     An answer without a body (a 304, an error) is recorded with the others like it in one transaction, written
     before the next body is imported or once every answer is in; a body is imported at once, so no feed waits for
-    a slow server's answer to another, and the claims still held are renewed after each import. Bodies are held
-    only until imported: at most one a thread beyond the one being imported.
+    a slow server's answer to another, and the claims still held are renewed after each import. A body is held
+    until it is imported, so a task holds at most one body a feed it was given (NEWSROOM_FEEDS_PER_TASK times
+    NEWSROOM_FEEDS_MAX_BYTES at the very worst).
     """
     if not feeds:
         return []
