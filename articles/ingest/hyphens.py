@@ -182,6 +182,7 @@ def _settled_compound(token: str, language: str = DEFAULT_LANGUAGE) -> bool:
     return True
 
 
+_LOWER_RUN_RE = re.compile(r"[a-z]{3,}")
 _EXPANSION_WORD_RE = re.compile(r"[^\W\d_]+")
 EXPANSION_WORDS = 16  # how far back an acronym's spelled-out name may begin
 
@@ -599,8 +600,8 @@ def _mixed_case_decision(left: str, right: str, language: str) -> HyphenDecision
     """
     if right[:1].islower() and any(letter.isupper() for letter in right[1:]) and left[:1].isupper():
         return HyphenDecision.JOIN
-    if right.isupper() and left[-1:].isupper() and any(letter.islower() for letter in left):
-        return HyphenDecision.JOIN
+    if right.isupper() and left[-1:].isupper() and _LOWER_RUN_RE.search(left):
+        return HyphenDecision.JOIN  # "NewsB-TC"; a short lower-case run is an abbreviation's: "PhD-MBA" stays
     if len(right) == 1 and right.isupper() and left.isupper() and len(left) > 2:
         joined = (left + right).lower()
         if language == DEFAULT_LANGUAGE and in_dictionary(joined) and english_zipf(joined) >= JOINED_ZIPF:

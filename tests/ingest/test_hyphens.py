@@ -122,7 +122,7 @@ def test_a_word_in_capitals_or_a_brand_broken_by_its_letters_shape_is_joined(raw
     assert cleaned(raw) == clean
 
 
-@pytest.mark.parametrize("compound", ["CD-R", "PLAN-B", "DVD-R", "COVID-X", "Wi-Fi", "iPhone-X"])
+@pytest.mark.parametrize("compound", ["CD-R", "PLAN-B", "DVD-R", "COVID-X", "Wi-Fi", "iPhone-X", "PhD-MBA", "GmbH-AG"])
 def test_letters_and_capitals_that_make_a_compound_stay(compound):
     assert cleaned(f"They bought the {compound} last week.") == f"They bought the {compound} last week."
 
