@@ -352,6 +352,15 @@ EFFECTS: dict[str, list[tuple[dict, str, object]]] = {
         ({"NEWSROOM_FEEDS_DEADLINE_SECONDS": "60"}, "s.NEWSROOM_FEEDS_DEADLINE_SECONDS", 60.0),
         ({}, "s.NEWSROOM_FEEDS_DEADLINE_SECONDS", 120.0),
     ],
+    # What the numbers do to polling is tests/feeds/test_polling.py's (the scheduler's groups, a task's fetches).
+    "NEWSROOM_FEEDS_PER_TASK": [
+        ({"NEWSROOM_FEEDS_PER_TASK": "3"}, "s.NEWSROOM_FEEDS_PER_TASK", 3),
+        ({}, "s.NEWSROOM_FEEDS_PER_TASK", 10),
+    ],
+    "NEWSROOM_FEEDS_FETCH_THREADS": [
+        ({"NEWSROOM_FEEDS_FETCH_THREADS": "4"}, "s.NEWSROOM_FEEDS_FETCH_THREADS", 4),
+        ({}, "s.NEWSROOM_FEEDS_FETCH_THREADS", 10),
+    ],
     "NEWSROOM_SYNC_IMPORT_MAX_BYTES": [
         ({"NEWSROOM_SYNC_IMPORT_MAX_BYTES": "65536"}, "s.NEWSROOM_SYNC_IMPORT_MAX_BYTES", 65536),
         ({}, "s.NEWSROOM_SYNC_IMPORT_MAX_BYTES", 1048576),
