@@ -52,10 +52,11 @@ def claim_and_enqueue(queryset, task, *, limit: int | None = None) -> list[claim
 def claim_and_enqueue_groups(queryset, task, *, size: int, limit: int | None = None) -> list[claims.Claim]:
     """Claim the rows of `queryset` nobody holds and enqueue `task(pks, token)` for each group of up to `size` of
     them, in order, once the claims commit (a task that does many small jobs at once: polling feeds)."""
+    size = max(1, size)
     with transaction.atomic(using=queryset.db):
         taken = claims.claim(queryset, limit=limit)
-        for start in range(0, len(taken), max(1, size)):
-            group = taken[start : start + max(1, size)]
+        for start in range(0, len(taken), size):
+            group = taken[start : start + size]
             enqueue_on_commit(task, [claim.pk for claim in group], group[0].token, using=queryset.db)
     return taken
 

@@ -37,6 +37,7 @@ class PieceVocabulary(Mapping):
     def __init__(self, text: str):
         self._text = text
         self._counts: dict[str, int] = {}
+        self._written: dict[str, bool] = {}
 
     def __getitem__(self, word: str) -> int:
         count = self._counts.get(word)
@@ -79,8 +80,12 @@ class PieceVocabulary(Mapping):
         return False
 
     def occurs_as_written(self, form: str) -> bool:
-        """Return whether `form` occurs as a word in exactly these letters and case ("NewsBTC", "Addo")."""
-        return self._count_form(form, 1) >= 1
+        """Return whether `form` occurs as a word in exactly these letters and case ("NewsBTC", "Addo"); cached,
+        since a settled compound's check and its hyphen's decision both ask."""
+        found = self._written.get(form)
+        if found is None:
+            found = self._written[form] = self._count_form(form, 1) >= 1
+        return found
 
     def _count_form(self, form: str, limit: int | None = None) -> int:
         text, size, count = self._text, len(form), 0
