@@ -131,3 +131,29 @@ def test_the_index_with_positions_is_built_from_the_existing_articles_and_its_re
         migrate(latest)
     assert list(Article.objects.search('"solar farm"')) == [before]
     assert set(Article.objects.search("solar farm")) == {before, Article.objects.get(pk=older.pk)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_story_bands_stored_before_the_new_signatures_are_computed_again_and_stories_stay(make_article):
+    """Keys of the earlier signatures would never meet a new article's: the migration replaces every article's band
+    rows with the keys of today's signatures, and leaves the stories as they were."""
+    from articles.stories.models import StoryBand
+    from articles.stories.signatures import band_keys
+
+    body = "\n\n".join(
+        f"Paragraph {n} of the harbour story tells of cargo, cranes and the night shift." for n in range(6)
+    )
+    long, short = make_article("Harbour story", body=body), make_article("Brief", body="Two words.")
+    stories = dict(Article.objects.values_list("pk", "story_id"))
+    before = [("articles", "0024_merge_take_down_story_desk_suggestions_quotes")]
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("articles")
+    migrate(before)
+    try:
+        StoryBand.objects.all().delete()
+        StoryBand.objects.create(key=12345, article_id=long.pk)  # a key of the earlier scheme
+    finally:
+        migrate(latest)
+    stored = sorted(StoryBand.objects.filter(article_id=long.pk).values_list("key", flat=True))
+    assert stored == sorted(band_keys(body)) and len(stored) > 0
+    assert not StoryBand.objects.filter(article_id=short.pk).exists()  # too few shingles: no bands, as on import
+    assert dict(Article.objects.values_list("pk", "story_id")) == stories

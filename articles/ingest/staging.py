@@ -13,7 +13,7 @@ from articles.ingest.decode import DecodeError, decode_bytes
 from articles.ingest.parse import NO_ITEM_SOURCE_WARNING, NO_SOURCE_WARNING, ParsedPiece
 from articles.ingest.prepare import prepare_item, prepare_piece
 from articles.ingest.reading import PieceInput, RawPiece, as_raw_piece, too_large
-from articles.stories.signatures import band_keys
+from articles.stories.signatures import sketch
 from articles.text import collapse_spaces, fingerprint_and_word_count, slug_for
 
 LANGUAGE_MAX = 12
@@ -43,6 +43,7 @@ class StagedPiece:
     link: str = ""
     tags: list[str] | None = None
     band_keys: list[int] = field(default_factory=list)  # the cleaned body's LSH band keys (articles.stories)
+    shingle_set: bytes = b""  # and its shingle set, for the writer's verification of candidates
 
     @property
     def ok(self) -> bool:
@@ -91,7 +92,7 @@ def stage_piece(item: PieceInput, *, clean: bool, max_bytes: int, source: str | 
         staged.warnings.append("The piece does not name its source; imported without one.")
     staged.slug = slug_for(parsed.title)
     staged.fingerprint, staged.word_count = fingerprint_and_word_count(parsed.body)
-    staged.band_keys = band_keys(parsed.body)
+    staged.band_keys, staged.shingle_set = sketch(parsed.body)
     return staged
 
 

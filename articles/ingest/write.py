@@ -14,7 +14,7 @@ from articles.ingest.failures import failure_kind
 from articles.ingest.plan import Decision, LoadSettings, Outcome, ascii_lower, free_slugs
 from articles.ingest.rows import allocate_ids, copy_history, insert_rows
 from articles.models import Article, Author, Byline, ImportBatch, ImportRecord
-from articles.stories.assign import assign_stories, replace_bands
+from articles.stories.assign import plan_stories, replace_bands
 from articles.text import collapse_spaces, name_key, slug_for
 from articles.webhooks import events as webhook_events
 
@@ -45,14 +45,21 @@ def write_articles(decisions: list[Decision], *, settings: LoadSettings) -> None
         return
     now = timezone.now()
     # The band keys of each article's latest text (a piece may update an article an earlier piece of the batch made).
-    keys = {id(d.article): d.staged.band_keys for d in decisions if d.outcome in (Outcome.CREATED, Outcome.UPDATED)}
+    texts = [d for d in decisions if d.outcome in (Outcome.CREATED, Outcome.UPDATED)]
+    keys = {id(d.article): d.staged.band_keys for d in texts}
+    sets = {id(d.article): d.staged.shingle_set for d in texts}
     new_articles = list(created.values())
     for article, pk in zip(new_articles, allocate_ids(Article, len(new_articles)), strict=True):
         article.pk = article.id = pk
         article.created_at = article.updated_at = now
-    # Every new article has its story before it is stored (the story rows point at it; constraints are deferred).
-    assign_stories(new_articles, {article.pk: keys[id(article)] for article in new_articles})
+    # Every new article has its story before it is stored; the story rows, which point at it, are written after.
+    stories = plan_stories(
+        new_articles,
+        {article.pk: keys[id(article)] for article in new_articles},
+        sets={article.pk: sets[id(article)] for article in new_articles},
+    )
     insert_rows(Article, new_articles)
+    stories.write()
     changes.record(new_articles, created=True)  # no signal sees a multi-row write
     changed = list(updated.values())
     if changed:

@@ -2,9 +2,13 @@
 
 For each new article, in order: the articles sharing one of its LSH band keys (stored ones, from the band table,
 and the batch's own earlier ones) are candidates; the best-placed few are verified by exact Jaccard similarity and
-containment of their shingles (`matching.py`), within the publication window. A sure match joins that story; a
-possible one starts a story of its own and goes to the editors' queue (`StoryCandidate`); otherwise the article
-starts a new story. Its band keys are then stored, so the next article (in this batch or another import) finds it.
+containment of their shingle sets (`matching.py`), within the publication window. A new article's set comes from
+its staging worker; a stored candidate's from this process's memory of the sets it has met (`_SETS`, keyed by the
+text's fingerprint, so an edited text is never verified by its old set), else from its body. A sure match joins
+that story; a possible one starts a story of its own and goes to the editors' queue (`StoryCandidate`); otherwise
+the article starts a new story. Its band keys are then stored, so the next article (in this batch or another
+import) finds it. `plan_stories` decides, and the `StoryWrites` it returns write the rows once the batch's articles
+are inserted.
 
 Race safety: on PostgreSQL the step takes a transaction-level advisory lock first, so two imports assign stories
 one after the other, and the second sees the first's bands once it has committed; on SQLite the import's IMMEDIATE
@@ -12,12 +16,12 @@ transaction already holds the database's only write lock.
 """
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import F
 from django.utils import timezone
 
 from articles.ingest.rows import allocate_ids, insert_rows
@@ -29,26 +33,47 @@ from articles.stories.signatures import shingles
 STORY_LOCK = 0x5703_1E5  # the advisory lock id of story assignment
 CANDIDATES_VERIFIED = 8
 KEYS_PER_QUERY = 900
+SETS_KEPT = 10_000  # shingle sets kept in memory (about 2 KB each): the archive's most recently met texts
 SAME_SOURCE_JACCARD = 0.6
 SAME_SOURCE_CONTAINMENT = 0.8
 
 
 @dataclass
 class _Known:
+    """What verification needs of an article: its story, source, time, length and shingle set."""
+
     pk: int
     story_id: int
     source_id: int | None
     seen: datetime.datetime
-    body: str
     word_count: int
+    fingerprint: str
+    shingles: np.ndarray | None = None
 
-    _shingles: set | None = None
 
-    @property
-    def shingles(self) -> set[str]:
-        if self._shingles is None:
-            self._shingles = shingles(self.body)
-        return self._shingles
+class _RecentSets:
+    """The shingle sets of the texts this process met last (a bounded LRU keyed by content fingerprint)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._sets: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def get(self, fingerprint: str) -> np.ndarray | None:
+        found = self._sets.get(fingerprint) if fingerprint else None
+        if found is not None:
+            self._sets.move_to_end(fingerprint)
+        return found
+
+    def put(self, fingerprint: str, shingles: np.ndarray) -> None:
+        if not fingerprint:
+            return
+        self._sets[fingerprint] = shingles
+        self._sets.move_to_end(fingerprint)
+        while len(self._sets) > self.size:
+            self._sets.popitem(last=False)
+
+
+_SETS = _RecentSets(SETS_KEPT)
 
 
 def window() -> datetime.timedelta:
@@ -59,42 +84,91 @@ def seen_at(article) -> datetime.datetime:
     return article.published_at or article.created_at or timezone.now()
 
 
-def assign_stories(articles: list, keys: dict[int, list[int]], *, apart: dict[int, set[int]] | None = None) -> None:
-    """Set `story_id` on each of `articles` (new, ids allocated, not inserted yet), creating and updating stories,
-    queueing possible matches and storing the articles' band keys; `keys` maps an article's id to its band keys.
-    `apart` (a rebuild's): the stories an article must not join, by article id (editors rejected the match)."""
+def assign_stories(
+    articles: list,
+    keys: dict[int, list[int]],
+    *,
+    sets: dict[int, bytes] | None = None,
+    apart: dict[int, set[int]] | None = None,
+) -> None:
+    """Give each of `articles` its story and write the story rows at once (`plan_stories`, then its `write`): for
+    articles already stored (a rebuild's)."""
+    plan_stories(articles, keys, sets=sets, apart=apart).write()
+
+
+@dataclass
+class StoryWrites:
+    """The rows a batch's story assignment writes, once its articles are inserted (`write`).
+
+    On SQLite, an article inserted while rows that point at it wait for it (deferred foreign keys) makes SQLite
+    look up every such referencing column, and `Story.lead` has no index: writing the stories first doubled the
+    cost of inserting the articles. Stories written after their articles point at rows that exist."""
+
+    articles: list
+    keys: dict[int, list[int]]
+    new_stories: list[Story]
+    joined: dict[int, list]
+    known: dict[int, "_Known"]
+    queued: list[StoryCandidate]
+
+    def write(self) -> None:
+        if self.new_stories:
+            insert_rows(Story, self.new_stories)
+        _grow_stories(self.joined, self.known)
+        if self.queued:
+            StoryCandidate.objects.bulk_create(self.queued)
+        store_bands({article.id: self.keys.get(article.id, []) for article in self.articles})
+
+
+def plan_stories(
+    articles: list,
+    keys: dict[int, list[int]],
+    *,
+    sets: dict[int, bytes] | None = None,
+    apart: dict[int, set[int]] | None = None,
+) -> StoryWrites:
+    """Set `story_id` on each of `articles` (new, ids allocated, not inserted yet) and return the writes that
+    create and grow their stories, queue possible matches and store their band keys; `keys` maps an article's id
+    to its band keys, `sets` to its shingle set as the staging worker computed it (`signatures.sketch`; computed
+    here when missing). `apart` (a rebuild's): the stories an article must not join, by article id (editors
+    rejected the match)."""
     if not articles or not signatures.ENABLED:
-        return
+        return StoryWrites([], {}, [], {}, {}, [])
     _lock()
     now = timezone.now()
-    wanted = sorted({key for article in articles for key in keys.get(article.pk, [])})
+    wanted = sorted({key for article in articles for key in keys.get(article.id, [])})
     holders = _stored_holders(wanted)
     batch_holders: dict[int, list[int]] = defaultdict(list)
     known: dict[int, _Known] = {}
     # Only the best-placed stored candidates of each article are verified: load those, not every holder of a
     # common band key (template text shares bands with hundreds of pieces).
-    wanted_known = set()
-    for article in articles:
-        stored_hits = Counter(pk for key in keys.get(article.pk, []) for pk in holders.get(key, []))
-        wanted_known.update(pk for pk, _count in stored_hits.most_common(CANDIDATES_VERIFIED))
+    stored_hits = {article.id: _hits(keys.get(article.id, []), holders) for article in articles}
+    wanted_known = {pk for hits in stored_hits.values() for pk, _count in hits.most_common(CANDIDATES_VERIFIED)}
     _load_known(wanted_known, known)
+    _load_sets([candidate for candidate in known.values() if candidate.shingles is None])
     new_stories: dict[int, Story] = {}
     joined: dict[int, list] = defaultdict(list)
     queued: list[StoryCandidate] = []
     for article in articles:
-        own = keys.get(article.pk, [])
-        hits = Counter(pk for key in own for pk in holders.get(key, []) + batch_holders.get(key, []))
+        own = keys.get(article.id, [])
+        hits = stored_hits[article.id]
+        if batch_holders:
+            hits.update(_hits(own, batch_holders))
         seen = seen_at(article)
-        mine = _Known(article.pk, 0, article.source_id, seen, article.body, article.word_count)
+        mine = _Known(article.id, 0, article.source_id, seen, article.word_count, article.fingerprint)
         best, best_score = None, None
         for pk, _count in hits.most_common(CANDIDATES_VERIFIED):
             if pk not in known:  # placed among the best only with the batch's own holders counted: rare
                 _load_known({pk}, known)
             other = known[pk]
-            if apart and other.story_id in apart.get(article.pk, ()):
+            if apart and other.story_id in apart.get(article.id, ()):
                 continue
             if abs(other.seen - seen) > window():
                 continue
+            if mine.shingles is None:
+                mine.shingles = _own_set(article, sets)
+            if other.shingles is None:
+                _load_sets([other])
             score = similarity(mine.shingles, other.shingles)
             verdict = _verdict(score, mine, other)
             if verdict == DIFFERENT:
@@ -110,14 +184,14 @@ def assign_stories(articles: list, keys: dict[int, list[int]], *, apart: dict[in
                 joined[best.story_id].append(article)
         else:
             story = Story(
-                pk=None, lead_id=article.pk, lead_chosen=False, size=1, first_seen=seen, last_seen=seen, created_at=now
+                pk=None, lead_id=article.id, lead_chosen=False, size=1, first_seen=seen, last_seen=seen, created_at=now
             )
             article.story_id = -(len(new_stories) + 1)  # a placeholder until the story's id is allocated below
             new_stories[article.story_id] = story
             if best is not None:
                 queued.append(
                     StoryCandidate(
-                        article_id=article.pk,
+                        article_id=article.id,
                         match_id=best.pk,
                         story_id=best.story_id,
                         jaccard=round(best_similarity.jaccard, 4),
@@ -127,17 +201,28 @@ def assign_stories(articles: list, keys: dict[int, list[int]], *, apart: dict[in
                     )
                 )
         mine.story_id = article.story_id
-        known[article.pk] = mine
+        known[article.id] = mine
+        if own:  # a text with too few shingles has no bands: never a candidate, never verified
+            if mine.shingles is None:
+                mine.shingles = _own_set(article, sets)
+            _SETS.put(mine.fingerprint, mine.shingles)
         for key in own:
-            batch_holders[key].append(article.pk)
-    _insert_stories(articles, new_stories)
-    _grow_stories(joined, known)
+            batch_holders[key].append(article.id)
+    _number_stories(articles, new_stories)
     for candidate in queued:
         if candidate.story_id < 0:
             candidate.story_id = new_stories[candidate.story_id].pk
-    if queued:
-        StoryCandidate.objects.bulk_create(queued)
-    store_bands({article.pk: keys.get(article.pk, []) for article in articles})
+    return StoryWrites(articles, keys, list(new_stories.values()), joined, known, queued)
+
+
+def _hits(own: list[int], holders: dict[int, list[int]]) -> Counter:
+    """Count, for each article holding one of the band keys `own`, how many of them it holds."""
+    hits = Counter()
+    for key in own:
+        found = holders.get(key)
+        if found:
+            hits.update(found)
+    return hits
 
 
 def _verdict(score: Similarity, mine: _Known, other: _Known) -> str:
@@ -159,29 +244,53 @@ def _lock() -> None:
 
 
 def _stored_holders(wanted: list[int]) -> dict[int, list[int]]:
+    """Return the stored articles holding each of the `wanted` band keys (one plain indexed query per chunk: the
+    ORM's compilation of a 900-value IN cost more than the query)."""
     holders = defaultdict(list)
-    for start in range(0, len(wanted), KEYS_PER_QUERY):
-        rows = StoryBand.objects.filter(key__in=wanted[start : start + KEYS_PER_QUERY]).values_list("key", "article_id")
-        for key, pk in rows:
-            holders[key].append(pk)
+    table = connection.ops.quote_name(StoryBand._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), KEYS_PER_QUERY):
+            chunk = wanted[start : start + KEYS_PER_QUERY]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT key, article_id FROM {table} WHERE key IN ({marks})", chunk)  # noqa: S608
+            for key, pk in cursor.fetchall():
+                holders[key].append(pk)
     return holders
 
 
 def _load_known(pks: set[int], known: dict[int, _Known]) -> None:
+    """Load what verification needs of these stored articles (their shingle sets when this process has them)."""
     from articles.models import Article
 
     pks = sorted(pks - set(known))
     for start in range(0, len(pks), KEYS_PER_QUERY):
         rows = Article.objects.filter(pk__in=pks[start : start + KEYS_PER_QUERY]).values_list(
-            "pk", "story_id", "source_id", "published_at", "created_at", "body", "word_count"
+            "pk", "story_id", "source_id", "published_at", "created_at", "word_count", "fingerprint"
         )
-        for pk, story_id, source_id, published_at, created_at, body, word_count in rows:
-            known[pk] = _Known(pk, story_id, source_id, published_at or created_at, body, word_count)
+        for pk, story_id, source_id, published_at, created_at, word_count, fingerprint in rows:
+            seen = published_at or created_at
+            known[pk] = _Known(pk, story_id, source_id, seen, word_count, fingerprint, _SETS.get(fingerprint))
 
 
-def _insert_stories(articles: list, new_stories: dict[int, Story]) -> None:
-    """Insert the stories this batch started (keyed by their negative placeholder ids) and point the batch's
-    articles and queued candidates at their real ids."""
+def _load_sets(missing: list[_Known]) -> None:
+    """Shingle the stored bodies of these known articles (their sets were not in memory) and remember the sets."""
+    from articles.models import Article
+
+    by_pk = {known.pk: known for known in missing}
+    for pk, body in Article.objects.filter(pk__in=list(by_pk)).values_list("pk", "body"):
+        known = by_pk[pk]
+        known.shingles = shingles(body)
+        _SETS.put(known.fingerprint, known.shingles)
+
+
+def _own_set(article, sets: dict[int, bytes] | None) -> np.ndarray:
+    found = (sets or {}).get(article.id)
+    return np.frombuffer(found, dtype=np.uint32) if found else shingles(article.body)
+
+
+def _number_stories(articles: list, new_stories: dict[int, Story]) -> None:
+    """Give the stories this batch started (keyed by their negative placeholder ids) their ids, and point the
+    batch's articles at them."""
     if not new_stories:
         return
     for story, pk in zip(new_stories.values(), allocate_ids(Story, len(new_stories)), strict=True):
@@ -189,14 +298,13 @@ def _insert_stories(articles: list, new_stories: dict[int, Story]) -> None:
     for article in articles:
         if article.story_id < 0:
             article.story_id = new_stories[article.story_id].pk
-    insert_rows(Story, list(new_stories.values()))
 
 
 def _grow_new_story(story: Story, article, seen, known: dict[int, _Known]) -> None:
     story.size += 1
     story.first_seen, story.last_seen = min(story.first_seen, seen), max(story.last_seen, seen)
     if _better_lead(article, seen, known[story.lead_id]):
-        story.lead_id = article.pk
+        story.lead_id = article.id
 
 
 def _grow_stories(joined: dict[int, list], known: dict[int, _Known]) -> None:
@@ -215,10 +323,18 @@ def _grow_stories(joined: dict[int, list], known: dict[int, _Known]) -> None:
             story.first_seen = min(filter(None, [story.first_seen, seen]))
             story.last_seen = max(filter(None, [story.last_seen, seen]))
             if not story.lead_chosen and (lead is None or _better_lead(article, seen, lead)):
-                story.lead_id = article.pk
-                lead = known[article.pk]
-        Story.objects.filter(pk=story_id).update(
-            size=F("size") + len(members), first_seen=story.first_seen, last_seen=story.last_seen, lead=story.lead_id
+                story.lead_id = article.id
+                lead = known[article.id]
+    # One prepared statement for all the batch's stories (the ORM's bulk_update builds a CASE per field and row);
+    # the size grows by the joining articles, from the stored size: another import may have grown it since.
+    table, adapt = connection.ops.quote_name(Story._meta.db_table), connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET size = size + %s, first_seen = %s, last_seen = %s, lead_id = %s WHERE id = %s",  # noqa: S608
+            [
+                (len(joined[story.pk]), adapt(story.first_seen), adapt(story.last_seen), story.lead_id, story.pk)
+                for story in stories.values()
+            ],
         )
 
 
@@ -229,11 +345,24 @@ def _better_lead(article, seen, lead: _Known) -> bool:
 
 
 def store_bands(keys: dict[int, list[int]]) -> None:
-    """Store the band keys of the articles in `keys` (article id -> keys)."""
-    rows = [{"key": key, "article_id": pk} for pk, found in keys.items() for key in found]
-    for row, pk in zip(rows, allocate_ids(StoryBand, len(rows)), strict=True):
-        row["id"] = pk
-    insert_rows(StoryBand, rows)
+    """Store the band keys of the articles in `keys` (article id -> keys).
+
+    A batch stores tens of thousands of band rows of two integers each, the most rows of any table: they go in as
+    one statement, the database numbering them (on PostgreSQL one INSERT from two arrays, on SQLite the driver's
+    prepared-statement loop), with no per-row work in Python beyond pairing key and article."""
+    pairs = [(key, pk) for pk, found in keys.items() for key in found]
+    if not pairs:
+        return
+    table = connection.ops.quote_name(StoryBand._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            columns = list(zip(*pairs, strict=True))
+            cursor.execute(
+                f"INSERT INTO {table} (key, article_id) SELECT * FROM unnest(%s::bigint[], %s::bigint[])",  # noqa: S608
+                [list(columns[0]), list(columns[1])],
+            )
+        else:
+            cursor.executemany(f"INSERT INTO {table} (key, article_id) VALUES (%s, %s)", pairs)  # noqa: S608
 
 
 def replace_bands(keys: dict[int, list[int]]) -> None:

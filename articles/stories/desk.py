@@ -197,7 +197,7 @@ def _refresh(story_ids: list[int]) -> None:
         if lead_id is None:
             best = None
             for pk, when, words in members:
-                candidate = _Known(pk, story.pk, None, when, "", words)
+                candidate = _Known(pk, story.pk, None, when, words, "")
                 if best is None or _better_lead(candidate, when, best):
                     best = candidate
             lead_id = best.pk

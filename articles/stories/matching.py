@@ -10,6 +10,8 @@ stock paragraph with a long piece is not taken for a cut copy of it.
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from articles.stories.signatures import MIN_SHINGLES
 
 SAME_JACCARD = 0.5
@@ -35,11 +37,12 @@ class Similarity:
         return DIFFERENT
 
 
-def similarity(first: set[str], second: set[str]) -> Similarity:
-    """Return the exact Jaccard similarity and containment (shared shingles over the smaller set's) of two sets."""
-    if not first or not second:
+def similarity(first: np.ndarray, second: np.ndarray) -> Similarity:
+    """Return the exact Jaccard similarity and containment (shared shingles over the smaller set's) of two shingle
+    sets (`signatures.shingle_set`: sorted, distinct)."""
+    if not len(first) or not len(second):
         return Similarity(0.0, 0.0)
-    shared = len(first & second)
+    shared = len(np.intersect1d(first, second, assume_unique=True))
     smaller = min(len(first), len(second))
     containment = shared / smaller if smaller >= MIN_CONTAINED else 0.0
     return Similarity(shared / (len(first) + len(second) - shared), containment)
