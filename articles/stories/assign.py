@@ -33,6 +33,7 @@ from articles.stories.signatures import shingles
 STORY_LOCK = 0x5703_1E5  # the advisory lock id of story assignment
 CANDIDATES_VERIFIED = 8
 KEYS_PER_QUERY = 900
+HOLDER_KEYS_PER_QUERY = 4000  # under SQLite's default limit of 32,766 parameters and PostgreSQL's 65,535
 SETS_KEPT = 10_000  # shingle sets kept in memory (about 2 KB each): the archive's most recently met texts
 SAME_SOURCE_JACCARD = 0.6
 SAME_SOURCE_CONTAINMENT = 0.8
@@ -106,14 +107,14 @@ class StoryWrites:
 
     articles: list
     keys: dict[int, list[int]]
-    new_stories: list[Story]
+    new_stories: list["_NewStory"]
     joined: dict[int, list]
     known: dict[int, "_Known"]
     queued: list[StoryCandidate]
 
     def write(self) -> None:
         if self.new_stories:
-            insert_rows(Story, self.new_stories)
+            insert_rows(Story, [vars(story) for story in self.new_stories])
         _grow_stories(self.joined, self.known)
         if self.queued:
             StoryCandidate.objects.bulk_create(self.queued)
@@ -138,22 +139,27 @@ def plan_stories(
     now = timezone.now()
     wanted = sorted({key for article in articles for key in keys.get(article.id, [])})
     holders = _stored_holders(wanted)
-    batch_holders: dict[int, list[int]] = defaultdict(list)
+    # The batch's own band keys, as they are met: the first article holding each, and the rest for a key held twice
+    # or more (most keys are held once: a dict of lists for them all cost more than the rest of the loop).
+    batch_first: dict[int, int] = {}
+    batch_more: dict[int, list[int]] = {}
     known: dict[int, _Known] = {}
+    span = window()
     # Only the best-placed stored candidates of each article are verified: load those, not every holder of a
     # common band key (template text shares bands with hundreds of pieces).
-    stored_hits = {article.id: _hits(keys.get(article.id, []), holders) for article in articles}
+    stored_hits = {article.id: _hits(keys.get(article.id, ()), holders) for article in articles}
     wanted_known = {pk for hits in stored_hits.values() for pk, _count in hits.most_common(CANDIDATES_VERIFIED)}
     _load_known(wanted_known, known)
     _load_sets([candidate for candidate in known.values() if candidate.shingles is None])
-    new_stories: dict[int, Story] = {}
+    new_stories: dict[int, _NewStory] = {}
     joined: dict[int, list] = defaultdict(list)
     queued: list[StoryCandidate] = []
     for article in articles:
         own = keys.get(article.id, [])
         hits = stored_hits[article.id]
-        if batch_holders:
-            hits.update(_hits(own, batch_holders))
+        shared = batch_first.keys() & own
+        for key in shared:
+            hits.update(batch_more.get(key) or (batch_first[key],))
         seen = seen_at(article)
         mine = _Known(article.id, 0, article.source_id, seen, article.word_count, article.fingerprint)
         best, best_score = None, None
@@ -163,7 +169,7 @@ def plan_stories(
             other = known[pk]
             if apart and other.story_id in apart.get(article.id, ()):
                 continue
-            if abs(other.seen - seen) > window():
+            if abs(other.seen - seen) > span:
                 continue
             if mine.shingles is None:
                 mine.shingles = _own_set(article, sets)
@@ -183,9 +189,7 @@ def plan_stories(
             else:
                 joined[best.story_id].append(article)
         else:
-            story = Story(
-                pk=None, lead_id=article.id, lead_chosen=False, size=1, first_seen=seen, last_seen=seen, created_at=now
-            )
+            story = _NewStory(lead_id=article.id, first_seen=seen, last_seen=seen, created_at=now)
             article.story_id = -(len(new_stories) + 1)  # a placeholder until the story's id is allocated below
             new_stories[article.story_id] = story
             if best is not None:
@@ -206,22 +210,23 @@ def plan_stories(
             if mine.shingles is None:
                 mine.shingles = _own_set(article, sets)
             _SETS.put(mine.fingerprint, mine.shingles)
-        for key in own:
-            batch_holders[key].append(article.id)
+        for key in shared:
+            batch_more.setdefault(key, [batch_first[key]]).append(article.id)
+        batch_first.update(
+            dict.fromkeys(own, article.id) if not shared else {k: article.id for k in own if k not in shared}
+        )
     _number_stories(articles, new_stories)
     for candidate in queued:
         if candidate.story_id < 0:
-            candidate.story_id = new_stories[candidate.story_id].pk
+            candidate.story_id = new_stories[candidate.story_id].id
     return StoryWrites(articles, keys, list(new_stories.values()), joined, known, queued)
 
 
-def _hits(own: list[int], holders: dict[int, list[int]]) -> Counter:
+def _hits(own, holders: dict[int, list[int]]) -> Counter:
     """Count, for each article holding one of the band keys `own`, how many of them it holds."""
     hits = Counter()
-    for key in own:
-        found = holders.get(key)
-        if found:
-            hits.update(found)
+    for key in holders.keys() & own:
+        hits.update(holders[key])
     return hits
 
 
@@ -249,8 +254,8 @@ def _stored_holders(wanted: list[int]) -> dict[int, list[int]]:
     holders = defaultdict(list)
     table = connection.ops.quote_name(StoryBand._meta.db_table)
     with connection.cursor() as cursor:
-        for start in range(0, len(wanted), KEYS_PER_QUERY):
-            chunk = wanted[start : start + KEYS_PER_QUERY]
+        for start in range(0, len(wanted), HOLDER_KEYS_PER_QUERY):
+            chunk = wanted[start : start + HOLDER_KEYS_PER_QUERY]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"SELECT key, article_id FROM {table} WHERE key IN ({marks})", chunk)  # noqa: S608
             for key, pk in cursor.fetchall():
@@ -276,6 +281,8 @@ def _load_sets(missing: list[_Known]) -> None:
     """Shingle the stored bodies of these known articles (their sets were not in memory) and remember the sets."""
     from articles.models import Article
 
+    if not missing:
+        return
     by_pk = {known.pk: known for known in missing}
     for pk, body in Article.objects.filter(pk__in=list(by_pk)).values_list("pk", "body"):
         known = by_pk[pk]
@@ -288,19 +295,32 @@ def _own_set(article, sets: dict[int, bytes] | None) -> np.ndarray:
     return np.frombuffer(found, dtype=np.uint32) if found else shingles(article.body)
 
 
-def _number_stories(articles: list, new_stories: dict[int, Story]) -> None:
+@dataclass
+class _NewStory:
+    """A story a batch starts: its row's values, by column (a model instance costs more to build than to insert)."""
+
+    lead_id: int
+    first_seen: datetime.datetime
+    last_seen: datetime.datetime
+    created_at: datetime.datetime
+    id: int | None = None
+    size: int = 1
+    lead_chosen: bool = False
+
+
+def _number_stories(articles: list, new_stories: dict[int, _NewStory]) -> None:
     """Give the stories this batch started (keyed by their negative placeholder ids) their ids, and point the
     batch's articles at them."""
     if not new_stories:
         return
     for story, pk in zip(new_stories.values(), allocate_ids(Story, len(new_stories)), strict=True):
-        story.pk = story.id = pk
+        story.id = pk
     for article in articles:
         if article.story_id < 0:
-            article.story_id = new_stories[article.story_id].pk
+            article.story_id = new_stories[article.story_id].id
 
 
-def _grow_new_story(story: Story, article, seen, known: dict[int, _Known]) -> None:
+def _grow_new_story(story: _NewStory, article, seen, known: dict[int, _Known]) -> None:
     story.size += 1
     story.first_seen, story.last_seen = min(story.first_seen, seen), max(story.last_seen, seen)
     if _better_lead(article, seen, known[story.lead_id]):
