@@ -37,7 +37,7 @@ UPDATED_FIELDS = [
 
 
 def write_articles(decisions: list[Decision], *, settings: LoadSettings) -> None:
-    """Insert the created articles, update the changed ones, and write their history entries and bylines."""
+    """Update the changed articles, insert the created ones, and write their history entries and bylines."""
     created = {id(d.article): d.article for d in decisions if d.outcome == Outcome.CREATED}
     # A piece may update an article created earlier in the same batch: that article is only inserted.
     updated = {id(d.article): d.article for d in decisions if d.outcome == Outcome.UPDATED and d.article.pk}
@@ -48,6 +48,15 @@ def write_articles(decisions: list[Decision], *, settings: LoadSettings) -> None
     texts = [d for d in decisions if d.outcome in (Outcome.CREATED, Outcome.UPDATED)]
     keys = {id(d.article): d.staged.band_keys for d in texts}
     sets = {id(d.article): d.staged.shingle_set for d in texts}
+    # The changed articles are updated first: a piece of the batch may bring back the text another piece took an
+    # article away from (the planner frees that fingerprint), and its new article must not meet the old text.
+    changed = list(updated.values())
+    if changed:
+        replace_bands({article.pk: keys[id(article)] for article in changed})
+        for article in changed:
+            article.updated_at = now
+        Article.objects.bulk_update(changed, UPDATED_FIELDS)
+        Byline.objects.filter(article__in=changed).delete()
     new_articles = list(created.values())
     for article, pk in zip(new_articles, allocate_ids(Article, len(new_articles)), strict=True):
         article.pk = article.id = pk
@@ -61,14 +70,8 @@ def write_articles(decisions: list[Decision], *, settings: LoadSettings) -> None
     insert_rows(Article, new_articles)
     stories.write()
     changes.record(new_articles, created=True)  # no signal sees a multi-row write
-    changed = list(updated.values())
     if changed:
-        replace_bands({article.pk: keys[id(article)] for article in changed})
-        for article in changed:
-            article.updated_at = now
-        Article.objects.bulk_update(changed, UPDATED_FIELDS)
         changes.record(changed, created=False, public_before=changes.public_when_loaded)
-        Byline.objects.filter(article__in=changed).delete()
     # Each article's first (or next) history entry, as django-simple-history would write it on save().
     copy_history(
         Article,

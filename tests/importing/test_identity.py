@@ -163,3 +163,27 @@ def test_importing_distinct_pieces_in_any_order_and_batches_never_changes_anothe
                 assert article.body == expected[made_by[article.pk]]
         assert Article.objects.count() == len(pieces)
         transaction.set_rollback(True)
+
+
+def test_a_text_one_piece_takes_an_article_away_from_is_another_pieces_new_article_in_the_same_transaction(
+    monkeypatch,
+):
+    """The planner frees the old text of an article a piece updates, so a later piece of the batch may bring that
+    text back as a new article: the update is written first, and the batch is stored in one transaction, not
+    retried piece by piece after the new article met the old text in the unique index."""
+    from articles.ingest import load
+
+    attempts = []
+    real = load._load_atomically
+    monkeypatch.setattr(
+        load, "_load_atomically", lambda staged, **kw: attempts.append(len(staged)) or real(staged, **kw)
+    )
+    old = ["The ferry resumed its winter timetable on Monday.", "Crossings now leave every two hours."]
+    import_files([("a.txt", piece_text("Ferry timetable", paragraphs=old).encode())], ImportOptions())
+    attempts.clear()
+    newer = piece_text("Ferry timetable", paragraphs=["The ferry was cancelled for the rest of the week.", *old[1:]])
+    back = piece_text("Ferry returns", source="Daily Courier", paragraphs=old)
+    results = import_files([("b.txt", newer.encode()), ("c.txt", back.encode())], ImportOptions()).results
+    assert [r.outcome for r in results] == ["updated", "created"]
+    assert attempts == [2]
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Ferry returns", "Ferry timetable"]
