@@ -112,7 +112,7 @@ def suggest_topics_task(article_ids: list[int]) -> dict:
 def enqueue_suggestions(article_ids: list[int]) -> None:
     """Have a worker suggest topics for `article_ids` once the current transaction commits (none for no ids)."""
     if article_ids:
-        taskqueue.enqueue_on_commit(suggest_topics_task, list(article_ids))
+        taskqueue.enqueue_with_transaction(suggest_topics_task, list(article_ids))
 
 
 def accept(suggestions, *, user) -> int:

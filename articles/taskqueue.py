@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import partial
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, router, transaction
 from django.tasks import task_backends
 from django.tasks.backends.immediate import ImmediateBackend
 from django.utils import timezone
@@ -35,6 +35,27 @@ def enqueue_on_commit(task, *args, using: str | None = None) -> None:
     committed already, and work given a claim is enqueued again by the scheduler once the claim's lease lapses.
     """
     transaction.on_commit(partial(task.enqueue, *args), using=using, robust=True)
+
+
+def enqueue_with_transaction(task, *args) -> None:
+    """Enqueue `task(*args)` as part of the current transaction: on the database engine its row is written in the
+    transaction itself (no worker sees it before the commit, a rollback takes it away), otherwise on commit
+    (`enqueue_on_commit`).
+
+    For tasks an import enqueues with every batch (reading, topic suggestions): on commit, each would be a
+    transaction of its own, and on SQLite each takes the one write lock again, while a feed's worker beside it
+    waits for that lock with its own batch."""
+    if _queues_in_default_database(task) and transaction.get_connection().in_atomic_block:
+        task.enqueue(*args)
+    else:
+        enqueue_on_commit(task, *args)
+
+
+def _queues_in_default_database(task) -> bool:
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    return isinstance(task.get_backend(), DatabaseBackend) and router.db_for_write(DBTaskResult) == DEFAULT_DB_ALIAS
 
 
 def claim_and_enqueue(queryset, task, *, limit: int | None = None) -> list[claims.Claim]:

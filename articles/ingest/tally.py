@@ -26,8 +26,13 @@ def count_records(rows: Iterable[tuple], feed_pk: int) -> Counter:
     another article already told (`joined`, a copy) also under `joined`; each of its edits under `repair:<rule>`.
     """
     counts = Counter()
+    days = {}  # the local day of each minute met: time zones move by whole minutes, and a batch's rows share few
     for created_at, outcome, source_id, warnings, edits, *joined in rows:
-        key = (timezone.localdate(created_at), source_id or 0, feed_pk)
+        minute = created_at.replace(second=0, microsecond=0)
+        day = days.get(minute)
+        if day is None:
+            day = days[minute] = timezone.localdate(minute)
+        key = (day, source_id or 0, feed_pk)
         counts[(*key, outcome)] += 1
         if warnings and outcome in STORED_OUTCOMES:
             counts[(*key, "warned")] += 1

@@ -25,10 +25,11 @@ logger = logging.getLogger(__name__)
 
 
 def enqueue_reading(article_ids: list[int]) -> None:
-    """Have a worker read `article_ids` once the current transaction (an import batch's) commits."""
+    """Have a worker read `article_ids` once the current transaction (an import batch's) commits (the task is
+    enqueued with the transaction: `taskqueue.enqueue_with_transaction`)."""
     ids = sorted(set(article_ids))
     for start in range(0, len(ids), READ_AT_ONCE):
-        taskqueue.enqueue_on_commit(read_articles, ids[start : start + READ_AT_ONCE])
+        taskqueue.enqueue_with_transaction(read_articles, ids[start : start + READ_AT_ONCE])
 
 
 @task
