@@ -85,25 +85,20 @@ def seen_at(article) -> datetime.datetime:
     return article.published_at or article.created_at or timezone.now()
 
 
-def assign_stories(
-    articles: list,
-    keys: dict[int, list[int]],
-    *,
-    sets: dict[int, bytes] | None = None,
-    apart: dict[int, set[int]] | None = None,
-) -> None:
-    """Give each of `articles` its story and write the story rows at once (`plan_stories`, then its `write`): for
-    articles already stored (a rebuild's)."""
-    plan_stories(articles, keys, sets=sets, apart=apart).write()
+def assign_stories(articles: list, keys: dict[int, list[int]], **options) -> None:
+    """Give each of `articles` its story and write the story rows at once (`plan_stories`, with its options, then
+    its `write`): for articles already stored (a rebuild's)."""
+    plan_stories(articles, keys, **options).write()
 
 
 @dataclass
 class StoryWrites:
     """The rows a batch's story assignment writes, once its articles are inserted (`write`).
 
-    On SQLite, an article inserted while rows that point at it wait for it (deferred foreign keys) makes SQLite
-    look up every such referencing column, and `Story.lead` has no index: writing the stories first doubled the
-    cost of inserting the articles. Stories written after their articles point at rows that exist."""
+    On SQLite, an article inserted while rows wait for theirs (deferred foreign keys) makes SQLite look up every
+    column that points at articles, hence `Story.lead`'s index: without it, inserting a batch's articles scanned the
+    story table for each and took twice as long. The story rows, written after their articles, point at rows that
+    exist."""
 
     articles: list
     keys: dict[int, list[int]]
