@@ -157,6 +157,9 @@ def plan_stories(
             hits.update(batch_more.get(key) or (batch_first[key],))
         seen = seen_at(article)
         mine = _Known(article.id, 0, article.source_id, seen, article.word_count, article.fingerprint)
+        if own:  # a text with too few shingles has no bands: never a candidate, never verified, no set needed
+            mine.shingles = _own_set(article, sets)
+            _SETS.put(mine.fingerprint, mine.shingles)
         best, best_score = None, None
         for pk, _count in hits.most_common(CANDIDATES_VERIFIED):
             if pk not in known:  # placed among the best only with the batch's own holders counted: rare
@@ -166,8 +169,6 @@ def plan_stories(
                 continue
             if abs(other.seen - seen) > span:
                 continue
-            if mine.shingles is None:
-                mine.shingles = _own_set(article, sets)
             if other.shingles is None:
                 _load_sets([other])
             score = similarity(mine.shingles, other.shingles)
@@ -201,10 +202,6 @@ def plan_stories(
                 )
         mine.story_id = article.story_id
         known[article.id] = mine
-        if own:  # a text with too few shingles has no bands: never a candidate, never verified
-            if mine.shingles is None:
-                mine.shingles = _own_set(article, sets)
-            _SETS.put(mine.fingerprint, mine.shingles)
         for key in shared:
             batch_more.setdefault(key, [batch_first[key]]).append(article.id)
         batch_first.update(

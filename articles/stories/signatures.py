@@ -25,9 +25,8 @@ import numpy as np
 SHINGLE_WORDS = 4
 PERMUTATIONS = 60
 BAND_ROWS = 3
-BANDS = (
-    PERMUTATIONS // BAND_ROWS
-)  # 20 bands of 3 rows: a pair at Jaccard 0.5 is a candidate 93% of the time, at 0.6 99%
+# 20 bands of 3 rows: a pair at Jaccard 0.5 is a candidate 93% of the time, at 0.6 99%.
+BANDS = PERMUTATIONS // BAND_ROWS
 MIN_SHINGLES = 12
 OPENING_SHINGLES = 40  # the opening's bands: a cut copy or an excerpt shares the original's opening, not its length
 OPENING_BANDS = 8
